@@ -1,0 +1,126 @@
+from dateutil.relativedelta import relativedelta
+from stdnum.it import codicefiscale
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from .res_partner import age_on, check_fiscalcode, normalize_fiscalcode
+
+
+class WelfareFamilyMember(models.Model):
+    """A family member of a worker as defined by art. 12 TUIR
+    (de-facto partners are not family members for welfare purposes)."""
+
+    _name = "welfare.family.member"
+    _description = "Worker's Family Member"
+    _inherit = ["mail.thread"]
+    _order = "worker_id, birth_date"
+
+    name = fields.Char(required=True, tracking=True)
+    worker_id = fields.Many2one(
+        "res.partner", string="Worker", required=True, ondelete="cascade", index=True,
+        domain="[('is_welfare_worker', '=', True)]", tracking=True,
+    )
+    employer_id = fields.Many2one(
+        related="worker_id.welfare_employer_id", store=True, string="Employer", index=True,
+    )
+    relation = fields.Selection(
+        [
+            ("child", "Child"),
+            ("spouse", "Spouse or civil partner"),
+            ("parent", "Parent"),
+            ("other", "Other relative (art. 12 TUIR)"),
+        ],
+        required=True, tracking=True,
+    )
+    birth_date = fields.Date(required=True, tracking=True)
+    fiscalcode = fields.Char(string="Codice fiscale", size=16, tracking=True)
+    is_dependent = fields.Boolean(
+        string="Fiscally Dependent", tracking=True,
+        help="Fiscally dependent family member (familiare a carico).",
+    )
+    is_non_self_sufficient = fields.Boolean(
+        string="Non-self-sufficient", tracking=True,
+        help="Not self-sufficient (non autosufficiente), as certified.",
+    )
+    age = fields.Integer(compute="_compute_age", search="_search_age")
+    active = fields.Boolean(default=True)
+    note = fields.Text()
+
+    _sql_constraints = [
+        ("worker_fiscalcode_unique", "unique(worker_id, fiscalcode)",
+         "This family member is already registered for the worker."),
+    ]
+
+    @api.depends("birth_date")
+    @api.depends_context("date")
+    def _compute_age(self):
+        today = fields.Date.context_today(self)
+        for member in self:
+            member.age = age_on(member.birth_date, today)
+
+    def _search_age(self, operator, value):
+        """Translate an age condition into a birth-date condition (today)."""
+        today = fields.Date.context_today(self)
+        value = int(value)
+        # age >= n  <=> birth_date <= today - n years
+        # age <= n  <=> birth_date >  today - (n+1) years
+        youngest_born_for = today - relativedelta(years=value)
+        oldest_born_for = today - relativedelta(years=value + 1)
+        if operator == ">=":
+            return [("birth_date", "<=", youngest_born_for)]
+        if operator == ">":
+            return [("birth_date", "<=", oldest_born_for)]
+        if operator == "<=":
+            return [("birth_date", ">", oldest_born_for)]
+        if operator == "<":
+            return [("birth_date", ">", youngest_born_for)]
+        if operator == "=":
+            return [("birth_date", "<=", youngest_born_for), ("birth_date", ">", oldest_born_for)]
+        if operator == "!=":
+            return ["|", ("birth_date", ">", youngest_born_for),
+                    ("birth_date", "<=", oldest_born_for)]
+        raise NotImplementedError(operator)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("fiscalcode"):
+                vals["fiscalcode"] = normalize_fiscalcode(vals["fiscalcode"])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("fiscalcode"):
+            vals["fiscalcode"] = normalize_fiscalcode(vals["fiscalcode"])
+        return super().write(vals)
+
+    @api.constrains("fiscalcode", "birth_date")
+    def _check_fiscalcode_birth_date(self):
+        """Codice fiscale valid, and consistent with the birth date it encodes."""
+        today = fields.Date.context_today(self)
+        for member in self:
+            if member.birth_date and member.birth_date > today:
+                raise ValidationError(self.env._(
+                    "The birth date of %(name)s is in the future.", name=member.name))
+            if not member.fiscalcode:
+                continue
+            check_fiscalcode(self.env, member.fiscalcode)
+            if len(member.fiscalcode) == 16 and member.birth_date:
+                encoded = codicefiscale.get_birth_date(member.fiscalcode)
+                if (encoded.month, encoded.day, encoded.year % 100) != (
+                    member.birth_date.month, member.birth_date.day,
+                    member.birth_date.year % 100,
+                ):
+                    raise ValidationError(self.env._(
+                        "The codice fiscale of %(name)s encodes the birth date "
+                        "%(encoded)s, not %(birth)s.", name=member.name,
+                        encoded=encoded.strftime("%d/%m/%y"),
+                        birth=member.birth_date.strftime("%d/%m/%y")))
+
+    @api.constrains("worker_id")
+    def _check_worker(self):
+        for member in self:
+            if not member.worker_id.is_welfare_worker:
+                raise ValidationError(self.env._(
+                    "%(name)s is not a welfare worker: family members belong to workers.",
+                    name=member.worker_id.display_name))

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Shared helpers for `make run` and `make test`: locate Odoo, build the
+# virtualenv, make sure PostgreSQL runs with the project's dedicated role.
+# Odoo itself is a prerequisite and never part of this repository.
+set -euo pipefail
+
+PROJECT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ODOO_SRC="${ODOO_SRC:-/opt/odoo18}"
+PYTHON="${PYTHON:-python3}"
+WELFARE_CACHE="${WELFARE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/welfare}"
+PGHOST="${PGHOST:-localhost}"
+PGPORT="${PGPORT:-5432}"
+WELFARE_DB_USER="${WELFARE_DB_USER:-welfare}"
+WELFARE_DB_PASSWORD="${WELFARE_DB_PASSWORD:-welfare}"
+ADDONS="welfare_network,welfare_catalog,welfare_voucher"
+export PGHOST PGPORT
+
+log() { printf '\033[1m[welfare]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[31m[welfare] %s\033[0m\n' "$*" >&2; exit 1; }
+
+as_postgres() {
+    if [ "$(id -u)" = 0 ]; then su postgres -c "$*"; else sudo -u postgres sh -c "$*"; fi
+}
+as_root() {
+    if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+check_odoo() {
+    if [ ! -f "$ODOO_SRC/odoo-bin" ] || [ ! -f "$ODOO_SRC/odoo/release.py" ]; then
+        die "Odoo 18.0 source not found at ODOO_SRC=$ODOO_SRC.
+  Get Odoo 18.0 Community (git clone -b 18.0 --depth 1 https://github.com/odoo/odoo \"$ODOO_SRC\")
+  or set ODOO_SRC to the folder that holds odoo-bin; or use docker compose (see README)."
+    fi
+    grep -q "version_info = (18, 0" "$ODOO_SRC/odoo/release.py" \
+        || die "ODOO_SRC=$ODOO_SRC is not Odoo 18.0."
+}
+
+# The virtualenv lives outside the repository and is keyed by the content of
+# every requirements file, so a fresh clone reuses it and a change rebuilds it.
+ensure_venv() {
+    local key
+    key=$(cat "$ODOO_SRC/requirements.txt" "$PROJECT_DIR/requirements.txt" \
+              "$PROJECT_DIR/requirements-test.txt" "$PROJECT_DIR/constraints.txt" \
+          | sha256sum | cut -c1-12)
+    VENV="${WELFARE_VENV:-$WELFARE_CACHE/venv-$key}"
+    if [ ! -f "$VENV/.complete" ]; then
+        log "Creating virtualenv $VENV (Odoo's requirements and ours)"
+        for lib in ldap.h sasl/sasl.h; do
+            [ -f "/usr/include/$lib" ] || die "Missing system headers /usr/include/$lib: apt-get install libldap2-dev libsasl2-dev libpq-dev"
+        done
+        command -v pg_config >/dev/null || die "Missing pg_config: apt-get install libpq-dev"
+        rm -rf "$VENV"
+        "$PYTHON" -m venv "$VENV"
+        PIP_CONSTRAINT="$PROJECT_DIR/constraints.txt" "$VENV/bin/pip" install -q --upgrade "pip" "setuptools<81" wheel
+        PIP_CONSTRAINT="$PROJECT_DIR/constraints.txt" "$VENV/bin/pip" install -q \
+            -r "$ODOO_SRC/requirements.txt" -r "$PROJECT_DIR/requirements-test.txt"
+        touch "$VENV/.complete"
+    fi
+    export PYTHONPATH="$ODOO_SRC${PYTHONPATH:+:$PYTHONPATH}"
+    ODOO_BIN=("$VENV/bin/python" "$ODOO_SRC/odoo-bin")
+}
+
+ensure_postgres() {
+    if ! pg_isready -q -h "$PGHOST" -p "$PGPORT"; then
+        command -v pg_ctlcluster >/dev/null || die "PostgreSQL is not installed: apt-get install postgresql"
+        local cluster
+        cluster=$(pg_lsclusters -h | awk -v p="$PGPORT" '$3 == p {print $1" "$2; exit}')
+        [ -n "$cluster" ] || die "No PostgreSQL cluster on port $PGPORT (pg_lsclusters)."
+        log "Starting PostgreSQL cluster $cluster"
+        as_root pg_ctlcluster $cluster start
+        for _ in $(seq 30); do pg_isready -q -h "$PGHOST" -p "$PGPORT" && break; sleep 1; done
+        pg_isready -q -h "$PGHOST" -p "$PGPORT" || die "PostgreSQL did not start."
+    fi
+    if ! PGPASSWORD="$WELFARE_DB_PASSWORD" psql -U "$WELFARE_DB_USER" -d postgres -tAc 'select 1' >/dev/null 2>&1; then
+        log "Creating PostgreSQL role $WELFARE_DB_USER (CREATEDB)"
+        as_postgres "psql -h /var/run/postgresql -p $PGPORT -v ON_ERROR_STOP=1 -qc \"DO \\\$\\\$BEGIN
+            IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$WELFARE_DB_USER') THEN
+              CREATE ROLE \\\"$WELFARE_DB_USER\\\" LOGIN CREATEDB PASSWORD '$WELFARE_DB_PASSWORD';
+            ELSE ALTER ROLE \\\"$WELFARE_DB_USER\\\" LOGIN CREATEDB PASSWORD '$WELFARE_DB_PASSWORD';
+            END IF; END\\\$\\\$;\""
+    fi
+    export PGUSER="$WELFARE_DB_USER" PGPASSWORD="$WELFARE_DB_PASSWORD"
+}
+
+db_exists() {
+    [ "$(psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$1'")" = 1 ]
+}
+
+odoo_args() {
+    printf '%s\n' -c "$PROJECT_DIR/config/odoo.conf" \
+        --addons-path "$ODOO_SRC/addons,$PROJECT_DIR/addons" \
+        --db_host "$PGHOST" --db_port "$PGPORT" \
+        -r "$WELFARE_DB_USER" -w "$WELFARE_DB_PASSWORD"
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# `make run`: the welfare network with demo data on http://localhost:8069.
+# Creates the database `welfare` once (Italian loaded, the three addons with
+# their demo data installed); later runs reuse it.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+DB="${WELFARE_DB:-welfare}"
+
+check_odoo
+ensure_venv
+ensure_postgres
+mapfile -t ARGS < <(odoo_args)
+
+if ! db_exists "$DB"; then
+    log "Creating database $DB with demo data and Italian (about 3 minutes)"
+    "${ODOO_BIN[@]}" "${ARGS[@]}" -d "$DB" -i "$ADDONS" --load-language it_IT \
+        --stop-after-init --log-level warn
+    # Italian for every user and for the website.
+    "${ODOO_BIN[@]}" shell "${ARGS[@]}" -d "$DB" --log-level warn --no-http <<'PY'
+env["res.users"].with_context(active_test=False).search([]).write({"lang": "it_IT"})
+env["res.partner"].with_context(active_test=False).search([("lang", "!=", "it_IT")]).write({"lang": "it_IT"})
+it = env.ref("base.lang_it")
+for website in env["website"].search([]) if "website" in env else []:
+    website.write({"language_ids": [(4, it.id)], "default_lang_id": it.id})
+env["ir.default"].set("res.partner", "lang", "it_IT")
+env.cr.commit()
+PY
+else
+    log "Reusing database $DB (drop it with: dropdb -h $PGHOST -U $WELFARE_DB_USER $DB)"
+fi
+
+cat <<EOT
+
+  Welfare network on http://localhost:8069  (database $DB)
+  Demo logins (login / password):
+    network manager   rete.manager    / welfare
+    network back office  rete.operatore / welfare
+    HR referent (Coop. Cantiere)  hr.cantiere  / welfare
+    worker            mario.rossi     / welfare
+    provider          nido.girotondo  / welfare
+    producer          cascina.sebina  / welfare
+    administrator     admin           / admin
+
+EOT
+exec "${ODOO_BIN[@]}" "${ARGS[@]}" -d "$DB" --db-filter "^$DB\$" --http-interface 0.0.0.0 "$@"

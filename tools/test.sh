@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# `make test`: every test on a fresh, throw-away database.
+# 1. installs the three addons with Odoo's test runner (at_install and
+#    post_install tests, tours in headless Chromium);
+# 2. runs the top-level tests/ with pytest-odoo on that installed database.
+# Exits non-zero when any test fails and prints a closing line with counts.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+DB="${WELFARE_TEST_DB:-welfare_test_$$}"
+LOG="$(mktemp -t welfare-test.XXXXXX.log)"
+
+check_odoo
+ensure_venv
+ensure_postgres
+command -v chromium >/dev/null || command -v chromium-browser >/dev/null \
+    || die "Tours need Chromium: apt-get install chromium"
+mapfile -t ARGS < <(odoo_args)
+
+cleanup() { [ -n "${KEEP_DB:-}" ] || dropdb --if-exists "$DB" 2>/dev/null || true; }
+trap cleanup EXIT
+dropdb --if-exists "$DB" 2>/dev/null || true
+
+TAGS="/welfare_network,/welfare_catalog,/welfare_voucher"
+log "1/2 Installing $ADDONS on $DB with --test-enable (log: $LOG)"
+set +e
+"${ODOO_BIN[@]}" "${ARGS[@]}" -d "$DB" -i "$ADDONS" --load-language it_IT \
+    --test-enable --test-tags "$TAGS" --stop-after-init \
+    --http-port "${WELFARE_TEST_PORT:-8169}" --log-level test 2>&1 | tee "$LOG"
+odoo_rc=${PIPESTATUS[0]}
+set -e
+odoo_summary=$(grep -oE '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$LOG" | tail -1 || true)
+odoo_errors=$(grep -cE ' (ERROR|CRITICAL) ' "$LOG" || true)
+
+log "2/2 Running top-level tests/ with pytest-odoo on $DB"
+set +e
+(cd "$PROJECT_DIR" && "$VENV/bin/python" -m pytest tests \
+    --odoo-database "$DB" --odoo-config "$PROJECT_DIR/config/odoo.conf" \
+    --odoo-addons-path "$ODOO_SRC/addons,$PROJECT_DIR/addons" \
+    --odoo-extra "db_host=$PGHOST" --odoo-extra "db_port=$PGPORT" \
+    --odoo-extra "db_user=$WELFARE_DB_USER" --odoo-extra "db_password=$WELFARE_DB_PASSWORD" \
+    --odoo-log-level warn --odoo-http -p no:cacheprovider -q \
+    -o addopts="" 2>&1 | tee -a "$LOG")
+pytest_rc=${PIPESTATUS[0]}
+set -e
+pytest_summary=$(grep -E '^=+ .*(passed|failed|error).* in ' "$LOG" | tail -1 | tr -d '=' | xargs || true)
+
+echo
+echo "Odoo tests:   ${odoo_summary:-no summary} (exit $odoo_rc, $odoo_errors ERROR lines in log)"
+echo "pytest tests: ${pytest_summary:-no summary} (exit $pytest_rc)"
+if [ "$odoo_rc" -ne 0 ] || [ "$odoo_errors" -ne 0 ] || [ -z "$odoo_summary" ] \
+   || ! grep -qE '^0 failed, 0 error' <<<"$odoo_summary" || [ "$pytest_rc" -ne 0 ]; then
+    echo "RESULT: FAILED"
+    exit 1
+fi
+echo "RESULT: OK"
