@@ -1,8 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .res_partner import MEMBER_TYPES
-
 OPEN_STATES = ("review", "active", "suspended")
 
 
@@ -27,7 +25,7 @@ class WelfareMembership(models.Model):
         domain="[('is_company', '=', True)]", check_company=True,
     )
     member_type = fields.Selection(
-        MEMBER_TYPES, related="partner_id.welfare_member_type", readonly=False,
+        related="partner_id.welfare_member_type", readonly=False,
         store=True, string="Member Type",
     )
     company_id = fields.Many2one(
