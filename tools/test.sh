@@ -41,13 +41,14 @@ set +e
     -o addopts="" 2>&1 | tee -a "$LOG")
 pytest_rc=${PIPESTATUS[0]}
 set -e
-pytest_summary=$(grep -E '^=+ .*(passed|failed|error).* in ' "$LOG" | tail -1 | tr -d '=' | xargs || true)
+pytest_summary=$(grep -E '^=* ?[0-9]+ (passed|failed|error).* in [0-9.]+s' "$LOG" | tail -1 | tr -d '=' | xargs || true)
 
 echo
 echo "Odoo tests:   ${odoo_summary:-no summary} (exit $odoo_rc, $odoo_errors ERROR lines in log)"
 echo "pytest tests: ${pytest_summary:-no summary} (exit $pytest_rc)"
 if [ "$odoo_rc" -ne 0 ] || [ "$odoo_errors" -ne 0 ] || [ -z "$odoo_summary" ] \
-   || ! grep -qE '^0 failed, 0 error' <<<"$odoo_summary" || [ "$pytest_rc" -ne 0 ]; then
+   || ! grep -qE '^0 failed, 0 error' <<<"$odoo_summary" || [ "$pytest_rc" -ne 0 ] \
+   || [ -z "$pytest_summary" ]; then
     echo "RESULT: FAILED"
     exit 1
 fi

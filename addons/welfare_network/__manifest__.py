@@ -10,7 +10,7 @@
     "development_status": "Beta",
     "maintainers": ["welfare-valcavallina"],
     "depends": ["contacts", "mail", "portal"],
-    "external_dependencies": {"python": ["stdnum"]},
+    "external_dependencies": {"python": ["python-stdnum"]},
     "data": [
         "security/welfare_network_groups.xml",
         "security/ir.model.access.csv",
