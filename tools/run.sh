@@ -14,16 +14,8 @@ if ! db_exists "$DB"; then
     log "Creating database $DB with demo data and Italian (about 3 minutes)"
     "${ODOO_BIN[@]}" "${ARGS[@]}" -d "$DB" -i "$ADDONS" --load-language it_IT \
         --stop-after-init --log-level warn
-    # Italian for every user and for the website.
-    "${ODOO_BIN[@]}" shell "${ARGS[@]}" -d "$DB" --log-level warn --no-http <<'PY'
-env["res.users"].with_context(active_test=False).search([]).write({"lang": "it_IT"})
-env["res.partner"].with_context(active_test=False).search([("lang", "!=", "it_IT")]).write({"lang": "it_IT"})
-it = env.ref("base.lang_it")
-for website in env["website"].search([]) if "website" in env else []:
-    website.write({"language_ids": [(4, it.id)], "default_lang_id": it.id})
-env["ir.default"].set("res.partner", "lang", "it_IT")
-env.cr.commit()
-PY
+    # Italian for every user, contact and website.
+    "$VENV/bin/python" "$PROJECT_DIR/tools/set_italian.py" "${ARGS[@]}" -d "$DB" --log-level warn
 else
     log "Reusing database $DB (drop it with: dropdb -h $PGHOST -U $WELFARE_DB_USER $DB)"
 fi

@@ -1,6 +1,6 @@
 import math
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 LISTING_STATES = [
@@ -73,9 +73,6 @@ class ProductTemplate(models.Model):
         string="On Sale", compute="_compute_welfare_sellable", store=True, index=True,
         help="Published, available, of a provider with an active convention covering its "
         "category and a valid certification.",
-    )
-    is_published = fields.Boolean(
-        compute="_compute_is_published", store=True, readonly=False, precompute=True,
     )
 
     # ------------------------------------------------------------------
@@ -156,13 +153,18 @@ class ProductTemplate(models.Model):
                 and template.welfare_all_certification_ids
             )
 
-    @api.depends("welfare_sellable")
-    def _compute_is_published(self):
-        for template in self:
-            if template.welfare_provider_id:
-                template.is_published = template.welfare_sellable
-            elif not template.is_published:
-                template.is_published = False
+    def _write_multi(self, vals_list):
+        """A listing is on the shop exactly when it is sellable: whenever the stored
+        ``welfare_sellable`` changes (workflow, convention, certification, daily job),
+        the website publication follows, in the same low-level update."""
+        synced = self.browse()
+        for template, vals in zip(self, vals_list):
+            if "welfare_sellable" in vals and template.welfare_provider_id:
+                vals["is_published"] = vals["welfare_sellable"]
+                synced |= template
+        result = super()._write_multi(vals_list)
+        synced.invalidate_recordset(["is_published"], flush=False)
+        return result
 
     def _welfare_convention_on(self, on_date):
         """The provider's convention valid on ``on_date`` that covers this listing's category."""
@@ -185,7 +187,9 @@ class ProductTemplate(models.Model):
                 if forbidden or vals.get("welfare_provider_id", partner.id) != partner.id:
                     raise AccessError(self.env._(
                         "You can only create listings of your own with the portal fields."))
-        return super().create(vals_list)
+        templates = super().create(vals_list)
+        templates._welfare_sync_shop_category()
+        return templates
 
     def write(self, vals):
         if self.env.user._is_portal() and not self.env.su:
@@ -201,8 +205,19 @@ class ProductTemplate(models.Model):
                 result = super().write(vals)
                 if to_review:
                     to_review.sudo().write({"welfare_listing_state": "submitted"})
+                self._welfare_sync_shop_category()
                 return result
-        return super().write(vals)
+        result = super().write(vals)
+        if "welfare_category_id" in vals:
+            self._welfare_sync_shop_category()
+        return result
+
+    def _welfare_sync_shop_category(self):
+        """One taxonomy: a listing appears in the shop category of its welfare category."""
+        for template in self.filtered("welfare_category_id.public_categ_id"):
+            public_categ = template.welfare_category_id.public_categ_id
+            if public_categ not in template.public_categ_ids:
+                template.sudo().public_categ_ids = [Command.link(public_categ.id)]
 
     @api.constrains("welfare_provider_id", "welfare_certification_ids")
     def _check_welfare_certifications(self):
@@ -285,9 +300,16 @@ class ProductTemplate(models.Model):
         """Daily: re-evaluate which listings are on sale (conventions starting or ending,
         certifications expiring)."""
         listings = self.with_context(active_test=False).search([("welfare_provider_id", "!=", False)])
-        self.env.add_to_compute(self._fields["welfare_sellable"], listings)
+        # Time passed, nothing was written: mark the dependents as modified ourselves.
+        listings.modified(["welfare_listing_state"])
         listings.flush_recordset(["welfare_sellable", "is_published"])
         return listings
+
+    @api.model
+    def _welfare_demo_hide_foreign_products(self):
+        """Demo only: keep Odoo's generic demo products (furniture...) out of the welfare shop."""
+        foreign = self.search([("welfare_provider_id", "=", False), ("is_published", "=", True)])
+        foreign.write({"is_published": False})
 
     # ------------------------------------------------------------------
     # shop filters

@@ -57,7 +57,8 @@ class WelfareCertification(models.Model):
             ("is_expired", "=", False),
             ("date_valid_until", "<", fields.Date.context_today(self)),
         ])
-        self.env.add_to_compute(self._fields["is_expired"], to_flag)
+        # Time passed, nothing was written: mark the dependents (listings on sale...) too.
+        to_flag.modified(["date_valid_until"])
         to_flag.flush_recordset(["is_expired"])
         for certification in to_flag:
             certification.message_post(body=self.env._(
