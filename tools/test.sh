@@ -22,7 +22,7 @@ dropdb --if-exists "$DB" 2>/dev/null || true
 TAGS="/welfare_network,/welfare_catalog,/welfare_voucher"
 log "1/2 Installing $ADDONS on $DB with --test-enable (log: $LOG)"
 set +e
-"${ODOO_BIN[@]}" "${ARGS[@]}" -d "$DB" -i "$ADDONS" --load-language it_IT \
+"${ODOO_BIN[@]}" "${ARGS[@]}" -d "$DB" -i "$ADDONS,$EXTRA_ADDONS" --load-language it_IT \
     --test-enable --test-tags "$TAGS" --stop-after-init \
     --http-port "${WELFARE_TEST_PORT:-8169}" --log-level test 2>&1 | tee "$LOG"
 odoo_rc=${PIPESTATUS[0]}

@@ -1,1 +1,11 @@
-
+from . import welfare_fund
+from . import welfare_campaign
+from . import welfare_campaign_line
+from . import welfare_voucher
+from . import welfare_voucher_move
+from . import payment_provider
+from . import payment_transaction
+from . import sale_order
+from . import account_move
+from . import res_company
+from . import res_users

@@ -1,0 +1,42 @@
+from odoo import http
+from odoo.exceptions import UserError
+from odoo.http import request
+
+from odoo.addons.website_sale.controllers.main import WebsiteSale
+
+
+class WelfareVoucherWebsiteSale(WebsiteSale):
+    """The welfare credit panel of the checkout; the work is in sale.order methods."""
+
+    def _get_shop_payment_values(self, order, **kwargs):
+        values = super()._get_shop_payment_values(order, **kwargs)
+        values["welfare"] = order._welfare_checkout_summary()
+        values["welfare_error"] = request.session.pop("welfare_voucher_error", None)
+        return values
+
+    @http.route(["/shop/welfare/apply"], type="http", auth="user", website=True,
+                methods=["POST"])
+    def welfare_apply(self, **post):
+        order = request.website.sale_get_order()
+        if not order:
+            return request.redirect("/shop/cart")
+        try:
+            tx = order._welfare_apply_credit()
+        except UserError as e:
+            request.session["welfare_voucher_error"] = e.args[0]
+            return request.redirect("/shop/payment")
+        if order.state == "sale":
+            request.session["__website_sale_last_tx_id"] = tx.id
+            return request.redirect("/shop/payment/validate")
+        return request.redirect("/shop/payment")
+
+    @http.route(["/shop/welfare/remove"], type="http", auth="user", website=True,
+                methods=["POST"])
+    def welfare_remove(self, **post):
+        order = request.website.sale_get_order()
+        if order:
+            try:
+                order.action_welfare_remove_credit()
+            except UserError as e:
+                request.session["welfare_voucher_error"] = e.args[0]
+        return request.redirect("/shop/payment")

@@ -1,0 +1,165 @@
+from odoo import Command, api, fields, models, modules
+from odoo.exceptions import UserError
+
+BATCH_SIZE = 200
+
+
+class WelfareCampaign(models.Model):
+    """Issues vouchers from a fund to a selection of workers, in resumable batches."""
+
+    _name = "welfare.campaign"
+    _description = "Welfare Voucher Campaign"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True)
+    fund_id = fields.Many2one("welfare.fund", required=True, tracking=True, check_company=True,
+                              domain="[('state', '=', 'open')]")
+    company_id = fields.Many2one(related="fund_id.company_id", store=True)
+    currency_id = fields.Many2one(related="fund_id.currency_id")
+    state = fields.Selection(
+        [("draft", "Draft"), ("ready", "Ready"), ("issuing", "Issuing"), ("done", "Issued"),
+         ("undone", "Undone")],
+        default="draft", required=True, tracking=True, copy=False,
+    )
+    # --- selection ---------------------------------------------------------
+    employer_ids = fields.Many2many("res.partner", string="Members",
+                                    domain="[('welfare_member_type', '!=', False)]",
+                                    help="Leave empty for the workers of every member.")
+    ambit_ids = fields.Many2many("welfare.ambit", string="Residence Ambits")
+    family_criterion = fields.Selection(
+        [("none", "No family criterion"), ("child_age", "Has a child in an age range"),
+         ("elderly_or_dependent", "Cares for a relative aged 75+ or non-self-sufficient")],
+        default="none", required=True)
+    child_age_min = fields.Integer(default=0)
+    child_age_max = fields.Integer(default=3)
+    # --- amount rule -------------------------------------------------------
+    amount_fixed = fields.Monetary(string="Fixed Amount", tracking=True)
+    amount_per_child = fields.Monetary(
+        string="Amount per Qualifying Child", tracking=True,
+        help="Added for each child in the age range (with the child criterion) or each "
+        "fiscally dependent child otherwise.")
+    date_start = fields.Date(string="Vouchers Valid From", required=True,
+                             default=fields.Date.context_today)
+    date_end = fields.Date(string="Vouchers Valid Until", required=True)
+    send_email = fields.Boolean(default=True, help="Email each worker their voucher PDF.")
+    # --- progress ----------------------------------------------------------
+    line_ids = fields.One2many("welfare.campaign.line", "campaign_id", string="Workers")
+    line_count = fields.Integer(compute="_compute_progress")
+    issued_count = fields.Integer(compute="_compute_progress")
+    progress = fields.Float(compute="_compute_progress")
+    amount_total = fields.Monetary(string="Total", compute="_compute_progress")
+
+    _sql_constraints = [
+        ("dates_order", "CHECK(date_end >= date_start)", "Vouchers cannot expire before they start."),
+        ("amounts_positive", "CHECK(amount_fixed >= 0 AND amount_per_child >= 0)",
+         "Amounts cannot be negative."),
+    ]
+
+    @api.depends("line_ids.state", "line_ids.amount")
+    def _compute_progress(self):
+        for campaign in self:
+            lines = campaign.line_ids
+            campaign.line_count = len(lines)
+            campaign.issued_count = len(lines.filtered(lambda l: l.state == "issued"))
+            campaign.progress = 100.0 * campaign.issued_count / len(lines) if lines else 0.0
+            campaign.amount_total = sum(lines.mapped("amount"))
+
+    def _selected_workers(self):
+        self.ensure_one()
+        domain = [("is_welfare_worker", "=", True), ("welfare_worker_state", "=", "active")]
+        employers = self.employer_ids or self.fund_id.employer_id
+        if employers:
+            domain.append(("welfare_employer_id", "in", employers.ids))
+        if self.ambit_ids:
+            domain.append(("welfare_ambit_id", "in", self.ambit_ids.ids))
+        workers = self.env["res.partner"].search(domain)
+        if self.family_criterion == "child_age":
+            workers = workers.filtered(
+                lambda w: w._welfare_has_child_aged(self.child_age_min, self.child_age_max,
+                                                    on_date=self.date_start))
+        elif self.family_criterion == "elderly_or_dependent":
+            workers = workers.filtered(
+                lambda w: w._welfare_cares_for_elderly_or_dependent(on_date=self.date_start))
+        return workers
+
+    def _amount_for(self, worker):
+        """Fixed amount plus an amount per qualifying child, capped by the fund's maximum."""
+        self.ensure_one()
+        if self.family_criterion == "child_age":
+            children = worker._welfare_family_members_matching(
+                relations=["child"], min_age=self.child_age_min, max_age=self.child_age_max,
+                on_date=self.date_start)
+        else:
+            children = worker._welfare_family_members_matching(relations=["child"],
+                                                               dependent=True)
+        amount = self.amount_fixed + self.amount_per_child * len(children)
+        if self.fund_id.max_per_worker:
+            amount = min(amount, self.fund_id.max_per_worker)
+        return self.currency_id.round(amount)
+
+    def action_prepare(self):
+        """Compute who receives how much; nothing is issued yet."""
+        for campaign in self:
+            if campaign.state not in ("draft", "ready"):
+                raise UserError(self.env._("Only draft campaigns can be prepared."))
+            lines = [Command.clear()]
+            for worker in campaign._selected_workers():
+                amount = campaign._amount_for(worker)
+                if campaign.currency_id.compare_amounts(amount, 0) > 0:
+                    lines.append(Command.create({"worker_id": worker.id, "amount": amount}))
+            campaign.write({"line_ids": lines, "state": "ready"})
+            if not campaign.line_ids:
+                raise UserError(self.env._("No worker matches the campaign's criteria."))
+            total = sum(campaign.line_ids.mapped("amount"))
+            if campaign.currency_id.compare_amounts(total, campaign.fund_id.amount_available) > 0:
+                raise UserError(self.env._(
+                    "The campaign needs %(total)s but the fund has %(available)s available.",
+                    total=campaign.currency_id.format(total),
+                    available=campaign.currency_id.format(campaign.fund_id.amount_available)))
+        return True
+
+    def action_issue(self):
+        """Start issuing: batches run in the background and can be resumed."""
+        for campaign in self:
+            if campaign.state not in ("ready", "issuing"):
+                raise UserError(self.env._("Prepare the campaign before issuing it."))
+        self.write({"state": "issuing"})
+        self.env.ref("welfare_voucher.ir_cron_welfare_campaign_issue")._trigger()
+        return True
+
+    def _issue_batch(self, limit=BATCH_SIZE):
+        """Issue up to ``limit`` pending vouchers of this campaign, atomically."""
+        self.ensure_one()
+        pending = self.line_ids.filtered(lambda l: l.state == "pending")[:limit]
+        for line in pending:
+            line._issue()
+        if not self.line_ids.filtered(lambda l: l.state == "pending"):
+            self.state = "done"
+        return pending
+
+    @api.model
+    def _cron_issue(self):
+        """Issue pending lines batch by batch, committing each batch (resumable)."""
+        for campaign in self.search([("state", "=", "issuing")]):
+            while campaign.state == "issuing":
+                campaign._issue_batch()
+                if not modules.module.current_test:
+                    self.env.cr.commit()
+
+    def action_undo(self):
+        """Cancel the campaign's unused vouchers; used ones stay and are listed."""
+        for campaign in self:
+            vouchers = campaign.line_ids.voucher_id
+            used = vouchers.filtered(
+                lambda v: v.state != "active"
+                or v.currency_id.compare_amounts(v.balance, v.value) != 0)
+            if used:
+                raise UserError(self.env._(
+                    "These vouchers were already used and cannot be undone: %(codes)s",
+                    codes=", ".join(used.mapped("code"))))
+            vouchers.action_cancel()
+            campaign.line_ids.filtered(lambda l: l.state == "pending").state = "skipped"
+            campaign.state = "undone"
+        return True

@@ -1,0 +1,86 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+MOVE_TYPES = [
+    ("issue", "Issue"),
+    ("redeem", "Redemption"),
+    ("refund", "Refund"),
+    ("lapse", "Lapse"),
+    ("cancel", "Cancellation"),
+    ("adjustment", "Adjustment"),
+]
+
+
+class WelfareVoucherMove(models.Model):
+    """One line of a voucher's ledger: append-only, signed amount, who, when, why."""
+
+    _name = "welfare.voucher.move"
+    _description = "Welfare Voucher Ledger Line"
+    _order = "date desc, id desc"
+
+    voucher_id = fields.Many2one("welfare.voucher", required=True, index=True,
+                                 ondelete="restrict", readonly=True)
+    move_type = fields.Selection(MOVE_TYPES, string="Type", required=True, readonly=True)
+    amount = fields.Monetary(required=True, readonly=True,
+                             help="Positive when credit is added, negative when taken.")
+    currency_id = fields.Many2one(related="voucher_id.currency_id")
+    date = fields.Date(required=True, readonly=True, default=fields.Date.context_today)
+    user_id = fields.Many2one("res.users", string="By", required=True, readonly=True,
+                              default=lambda self: self.env.user)
+    reason = fields.Char(string="Why", required=True, readonly=True)
+    fund_id = fields.Many2one(related="voucher_id.fund_id", store=True, index=True)
+    worker_id = fields.Many2one(related="voucher_id.worker_id", store=True, index=True)
+    employer_id = fields.Many2one(related="voucher_id.employer_id", store=True)
+    company_id = fields.Many2one(related="voucher_id.company_id", store=True)
+    category_id = fields.Many2one("welfare.service.category", string="Service Category",
+                                  readonly=True, index=True)
+    provider_id = fields.Many2one("res.partner", string="Provider", readonly=True, index=True)
+    sale_order_id = fields.Many2one("sale.order", string="Order", readonly=True, index=True)
+    sale_order_line_id = fields.Many2one("sale.order.line", string="Order Line", readonly=True)
+    transaction_id = fields.Many2one("payment.transaction", readonly=True, index=True)
+    origin_move_id = fields.Many2one("welfare.voucher.move", string="Refund of", readonly=True,
+                                     index=True)
+    refunded_amount = fields.Monetary(compute="_compute_refunded_amount")
+    description = fields.Char(readonly=True, help="Service delivered, as declared.")
+
+    @api.depends("voucher_id")
+    def _compute_refunded_amount(self):
+        groups = dict(self.sudo()._read_group(
+            [("origin_move_id", "in", self.ids), ("move_type", "=", "refund")],
+            ["origin_move_id"], ["amount:sum"]))
+        for move in self:
+            move.refunded_amount = groups.get(move, 0.0)
+
+    @api.model
+    def _mutable_fields(self):
+        """Fields later modules may set on existing lines (e.g. settlement links)."""
+        return set()
+
+    def write(self, vals):
+        if set(vals) - self._mutable_fields():
+            raise UserError(self.env._("The voucher ledger is append-only: add a new line "
+                                       "instead of changing one."))
+        return super().write(vals)
+
+    def unlink(self):
+        raise UserError(self.env._("The voucher ledger is append-only: lines cannot be deleted."))
+
+    def _refund(self, reason, amount=None):
+        """Give back (part of) a redemption to the voucher it came from, exactly once."""
+        refunds = self.browse()
+        for move in self:
+            if move.move_type != "redeem":
+                raise UserError(self.env._("Only redemptions can be refunded."))
+            move.voucher_id._lock()
+            currency = move.currency_id
+            refundable = -move.amount - move.refunded_amount
+            to_refund = refundable if amount is None else min(amount, refundable)
+            if currency.compare_amounts(to_refund, 0) <= 0:
+                continue
+            refunds |= move.voucher_id._add_move(
+                "refund", to_refund, reason, origin_move_id=move.id,
+                category_id=move.category_id.id, provider_id=move.provider_id.id,
+                sale_order_id=move.sale_order_id.id, transaction_id=move.transaction_id.id,
+                sale_order_line_id=move.sale_order_line_id.id)
+            move.invalidate_recordset(["refunded_amount"])
+        return refunds

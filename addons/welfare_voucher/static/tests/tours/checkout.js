@@ -1,0 +1,32 @@
+import { registry } from "@web/core/registry";
+import * as tourUtils from "@website_sale/js/tours/tour_utils";
+
+registry.category("web_tour.tours").add("welfare_voucher_checkout", {
+    steps: () => [
+        {
+            content: "The listing can be paid with vouchers",
+            trigger: ".o_welfare_badge_voucher",
+        },
+        {
+            content: "Add it to the cart",
+            trigger: "#add_to_cart",
+            run: "click",
+        },
+        tourUtils.goToCart({ quantity: 1 }),
+        tourUtils.goToCheckout(),
+        {
+            content: "The welfare panel says how much it can pay",
+            trigger: ".o_welfare_checkout .o_welfare_coverable",
+        },
+        {
+            content: "Pay with welfare credit",
+            trigger: "button.o_welfare_apply",
+            run: "click",
+        },
+        {
+            content: "The welfare part is paid",
+            trigger: ".o_welfare_checkout .o_welfare_paid",
+        },
+        ...tourUtils.payWithDemo(),
+    ],
+});

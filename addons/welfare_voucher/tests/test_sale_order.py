@@ -1,0 +1,153 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.fields import Date
+from odoo.tests import tagged
+
+from .common import WelfareVoucherCommon
+
+
+@tagged("post_install", "-at_install")
+class TestWelfareCheckout(WelfareVoucherCommon):
+    def _pay_rest_with_demo(self, order):
+        provider = self.env.ref("payment.payment_provider_demo")
+        tx = self.env["payment.transaction"].create({
+            "provider_id": provider.id, "payment_method_id": provider.payment_method_ids[:1].id,
+            "amount": order.amount_total - order.amount_paid,
+            "currency_id": order.currency_id.id, "partner_id": order.partner_id.id,
+            "reference": f"{order.name}-demo", "sale_order_ids": [Command.set(order.ids)],
+            "operation": "online_direct",
+        })
+        tx._set_done()
+        tx._post_process()
+        return tx
+
+    def test_copayment_split_tender_and_vat_on_full_price(self):
+        self.env["ir.config_parameter"].sudo().set_param("sale.automatic_invoice", True)
+        voucher = self.issue(self.fund_grant, self.worker_a, 300.0)
+        order = self.cart(self.worker_a, (self.listing_nido, 1))
+        self.assertEqual(order.amount_total, 610.0)
+        summary = order._welfare_checkout_summary()
+        self.assertEqual(summary["coverable"], 300.0)
+        tx = order._welfare_apply_credit()
+        self.assertEqual(tx.state, "done")
+        self.assertEqual(tx.provider_code, "welfare")
+        self.assertEqual(order.amount_paid, 300.0)
+        self.assertEqual(order.state, "draft", "the worker still pays the rest")
+        self.assertEqual(voucher.balance, 0.0)
+        # Welfare is a means of payment, not a discount: the cart total is unchanged.
+        self.assertEqual(order.amount_total, 610.0)
+        self.assertFalse(order.order_line.filtered(lambda l: l.price_total < 0))
+
+        self._pay_rest_with_demo(order)
+        self.assertEqual(order.state, "sale")
+        invoice = order.invoice_ids
+        self.assertEqual(len(invoice), 1)
+        self.assertEqual(invoice.amount_untaxed, 500.0)
+        self.assertEqual(invoice.amount_tax, 110.0)
+        self.assertEqual(invoice.amount_total, 610.0)
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        # The welfare payment is booked against the welfare credit liability.
+        welfare_payment = tx.payment_id
+        self.assertTrue(welfare_payment)
+        self.assertIn("WLF01", welfare_payment.move_id.line_ids.account_id.mapped("code"))
+
+    def test_full_value_rule(self):
+        """Art. 51 c.3-bis / DM 25/3/2016: a service is paid entirely by one voucher or
+        entirely by the worker, never topped up."""
+        small = self.issue(self.fund_employer, self.worker_a, 10.0)
+        order = self.cart(self.worker_a, (self.listing_a, 1))  # 12 + 22% = 14.64
+        self.assertEqual(order._welfare_checkout_summary()["coverable"], 0.0)
+        with self.assertRaisesRegex(UserError, "Nothing in this cart"):
+            order._welfare_apply_credit()
+        self.assertEqual(small.balance, 10.0)
+        big = self.issue(self.fund_employer, self.worker_a, 20.0)
+        order._welfare_apply_credit()
+        self.assertAlmostEqual(big.balance, 20.0 - 14.64)
+        self.assertEqual(small.balance, 10.0)
+        self.assertEqual(order.state, "sale", "fully paid by welfare: confirmed")
+
+    def test_several_vouchers_earliest_expiry_first(self):
+        today = Date.today()
+        late = self.issue(self.fund_grant, self.worker_a, 200.0,
+                          date_end=today + relativedelta(months=3))
+        early = self.issue(self.fund_grant, self.worker_a, 100.0,
+                           date_end=today + relativedelta(months=1))
+        order = self.cart(self.worker_a, (self.listing_nido, 1))
+        order._welfare_apply_credit()
+        self.assertEqual(early.balance, 0.0)
+        self.assertEqual(late.balance, 0.0)
+        self.assertEqual(order.amount_paid, 300.0)
+        moves = order.welfare_move_ids.sorted("id")
+        self.assertEqual(moves.voucher_id, early | late)
+        self.assertEqual(moves[0].voucher_id, early)
+
+    def test_family_eligibility(self):
+        # worker_b has no child aged 0-3: the nursery is not eligible for them.
+        voucher = self.issue(self.fund_grant, self.worker_b, 300.0)
+        order = self.cart(self.worker_b, (self.listing_nido, 1))
+        self.assertEqual(order._welfare_checkout_summary()["coverable"], 0.0)
+        with self.assertRaises(UserError):
+            order._welfare_apply_credit()
+        self.assertEqual(voucher.balance, 300.0)
+
+    def test_fringe_benefit_ceiling(self):
+        """TUIR art. 51 c.3: km-0 goods count against the worker's yearly ceiling."""
+        self.env.company.write({"welfare_c3_ceiling": 10.0, "welfare_c3_ceiling_children": 20.0})
+        fund = self.env["welfare.fund"].create({
+            "name": "C3", "funder_id": self.employer_b.id, "budget": 500.0,
+            "date_start": Date.today() - relativedelta(days=1),
+            "date_end": Date.today() + relativedelta(months=3), "payment_mode": "copay",
+            "category_ids": [Command.set(self.cat_km0.ids)],
+        })
+        fund.action_open()
+        voucher = self.issue(fund, self.worker_b, 100.0)
+        order = self.cart(self.worker_b, (self.listing_b, 2))  # 18.00, no VAT
+        self.assertEqual(order._welfare_checkout_summary()["coverable"], 10.0)
+        order._welfare_apply_credit()
+        self.assertEqual(voucher.balance, 90.0)
+        self.assertEqual(self.env["welfare.voucher"]._c3_room(self.worker_b, Date.today().year),
+                         0.0)
+        second = self.cart(self.worker_b, (self.listing_b, 1))
+        self.assertEqual(second._welfare_checkout_summary()["coverable"], 0.0)
+
+    def test_cancelling_the_order_gives_credit_back(self):
+        voucher = self.issue(self.fund_grant, self.worker_a, 300.0)
+        order = self.cart(self.worker_a, (self.listing_nido, 1))
+        order._welfare_apply_credit()
+        self.assertEqual(voucher.balance, 0.0)
+        order.action_cancel()
+        self.assertEqual(order.state, "cancel")
+        self.assertEqual(voucher.balance, 300.0)
+        refunds = voucher.move_ids.filtered(lambda m: m.move_type == "refund")
+        self.assertEqual(refunds.amount, 300.0)
+        self.assertEqual(refunds.sale_order_id, order)
+        self.assertEqual(order.welfare_amount, 0.0)
+        # Cancelling again gives nothing more.
+        order._welfare_release_credit("again")
+        self.assertEqual(voucher.balance, 300.0)
+
+    def test_remove_credit_from_cart(self):
+        voucher = self.issue(self.fund_grant, self.worker_a, 300.0)
+        order = self.cart(self.worker_a, (self.listing_nido, 1))
+        order._welfare_apply_credit()
+        order.action_welfare_remove_credit()
+        self.assertEqual(voucher.balance, 300.0)
+        self.assertEqual(order.amount_paid, 0.0)
+
+    def test_credit_note_gives_credit_back(self):
+        self.env["ir.config_parameter"].sudo().set_param("sale.automatic_invoice", True)
+        voucher = self.issue(self.fund_employer, self.worker_a, 50.0)
+        order = self.cart(self.worker_a, (self.listing_a, 2))  # 29.28, fully covered
+        order._welfare_apply_credit()
+        self.assertEqual(order.state, "sale")
+        self.assertAlmostEqual(voucher.balance, 50.0 - 29.28)
+        invoice = order.invoice_ids
+        self.assertEqual(invoice.state, "posted")
+        credit_note = invoice._reverse_moves([{"invoice_date": Date.today()}])
+        credit_note.action_post()
+        self.assertAlmostEqual(voucher.balance, 50.0)
+        refund = voucher.move_ids.filtered(lambda m: m.move_type == "refund")
+        self.assertAlmostEqual(refund.amount, 29.28)
+        self.assertIn(credit_note.name, refund.reason)
