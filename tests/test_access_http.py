@@ -1,5 +1,6 @@
 """Access probing over HTTP: what the back-office web client and the external
 API (JSON-RPC) let an HR referent and a worker do, with real requests."""
+
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
@@ -18,8 +19,7 @@ class TestAccessOverHttp(WelfareNetworkCommon, HttpCase):
     @mute_logger("odoo.http", "odoo.addons.base.models.ir_rule", "odoo.models")
     def test_hr_referent_probes_other_employer(self):
         self.authenticate("hr_alfa", "hr_alfa")
-        found = self._call("res.partner", "search_read",
-                           [("is_welfare_worker", "=", True)], fields=["name"])
+        found = self._call("res.partner", "search_read", [("is_welfare_worker", "=", True)], fields=["name"])
         names = {row["name"] for row in found}
         self.assertIn("Alda Alfieri", names)
         self.assertNotIn("Bruno Bianchi", names)

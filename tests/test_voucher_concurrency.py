@@ -3,6 +3,7 @@ once: one wins, the other gets a clear message, nothing is overspent.
 
 Real, separate PostgreSQL connections on the installed database (with demo data):
 Mario Rossi holds a regional-grant voucher and buys a month of nursery twice."""
+
 import pytest
 
 import odoo
@@ -24,10 +25,12 @@ def _env(cr):
 
 
 def _cart(env, worker, listing):
-    return env["sale.order"].create({
-        "partner_id": worker.id,
-        "order_line": [(0, 0, {"product_id": listing.product_variant_id.id})],
-    })
+    return env["sale.order"].create(
+        {
+            "partner_id": worker.id,
+            "order_line": [(0, 0, {"product_id": listing.product_variant_id.id})],
+        }
+    )
 
 
 def test_two_transactions_cannot_overspend(registry):
@@ -37,8 +40,8 @@ def test_two_transactions_cannot_overspend(registry):
         listing = env.ref("welfare_catalog.listing_retta_nido_girotondo")
         grant = env.ref("welfare_voucher.fund_networking_grant")
         voucher = env["welfare.voucher"].search(
-            [("worker_id", "=", worker.id), ("fund_id", "=", grant.id), ("state", "=", "active")],
-            limit=1)
+            [("worker_id", "=", worker.id), ("fund_id", "=", grant.id), ("state", "=", "active")], limit=1
+        )
         assert voucher, "demo data: Mario Rossi has a grant voucher"
         balance = voucher.balance
         assert balance > 0

@@ -2,6 +2,7 @@
 
 Usage: python tools/set_italian.py <odoo options> -d <database>
 (run by tools/run.sh after the demo database is created)."""
+
 import sys
 
 import odoo

@@ -1,7 +1,6 @@
 {
     "name": "Welfare Catalog",
-    "summary": "Certified welfare services and km-0 products in the Odoo shop, "
-    "managed by providers from the portal",
+    "summary": "Certified welfare services and km-0 products in the Odoo shop, managed by providers from the portal",
     "version": "18.0.1.0.0",
     "category": "Website/eCommerce",
     "license": "LGPL-3",

@@ -1,7 +1,6 @@
-from . import controllers
-from . import models
-
 from odoo.addons.payment import reset_payment_provider, setup_provider
+
+from . import controllers, models
 
 
 def post_init_hook(env):

@@ -11,46 +11,63 @@ WELFARE_FILTERS = ("welfare_ambit", "welfare_km0", "welfare_certification")
 class WelfareWebsiteSale(WebsiteSale):
     """Shop filters by ambit, km 0 and certification, and providers' public pages."""
 
-    def _get_search_options(self, category=None, attrib_values=None, tags=None,
-                            min_price=0.0, max_price=0.0, conversion_rate=1, **post):
+    def _get_search_options(
+        self, category=None, attrib_values=None, tags=None, min_price=0.0, max_price=0.0, conversion_rate=1, **post
+    ):
         options = super()._get_search_options(
-            category=category, attrib_values=attrib_values, tags=tags, min_price=min_price,
-            max_price=max_price, conversion_rate=conversion_rate, **post)
+            category=category,
+            attrib_values=attrib_values,
+            tags=tags,
+            min_price=min_price,
+            max_price=max_price,
+            conversion_rate=conversion_rate,
+            **post,
+        )
         options.update({key: post.get(key) for key in WELFARE_FILTERS if post.get(key)})
         return options
 
-    def _shop_get_query_url_kwargs(self, category, search, min_price, max_price, order=None,
-                                   tags=None, attribute_value=None, **post):
+    def _shop_get_query_url_kwargs(
+        self, category, search, min_price, max_price, order=None, tags=None, attribute_value=None, **post
+    ):
         kwargs = super()._shop_get_query_url_kwargs(
-            category, search, min_price, max_price, order=order, tags=tags,
-            attribute_value=attribute_value, **post)
+            category, search, min_price, max_price, order=order, tags=tags, attribute_value=attribute_value, **post
+        )
         kwargs.update({key: post.get(key) for key in WELFARE_FILTERS if post.get(key)})
         return kwargs
 
     def _get_additional_extra_shop_values(self, values, **post):
         values = super()._get_additional_extra_shop_values(values, **post)
-        values.update({
-            "welfare_ambits": request.env["welfare.ambit"].sudo().search([]),
-            "welfare_filters": {key: post.get(key) for key in WELFARE_FILTERS},
-            "welfare_certification_kinds": request.env["welfare.certification"]._fields[
-                "kind"]._description_selection(request.env),
-        })
+        values.update(
+            {
+                "welfare_ambits": request.env["welfare.ambit"].sudo().search([]),
+                "welfare_filters": {key: post.get(key) for key in WELFARE_FILTERS},
+                "welfare_certification_kinds": request.env["welfare.certification"]
+                ._fields["kind"]
+                ._description_selection(request.env),
+            }
+        )
         return values
 
-    @http.route(["/shop/welfare/provider/<int:partner_id>"], type="http", auth="public",
-                website=True, sitemap=False)
+    @http.route(["/shop/welfare/provider/<int:partner_id>"], type="http", auth="public", website=True, sitemap=False)
     def welfare_provider_page(self, partner_id, **kw):
         partner = request.env["res.partner"].sudo().browse(partner_id).exists()
-        listings = request.env["product.template"].search([
-            ("welfare_provider_id", "=", partner.id),
-            ("is_published", "=", True),
-        ]) if partner else None
-        if not partner or not (partner.is_welfare_provider or partner.is_welfare_producer) \
-                or not listings:
+        listings = (
+            request.env["product.template"].search(
+                [
+                    ("welfare_provider_id", "=", partner.id),
+                    ("is_published", "=", True),
+                ]
+            )
+            if partner
+            else None
+        )
+        if not partner or not (partner.is_welfare_provider or partner.is_welfare_producer) or not listings:
             raise NotFound()
-        return request.render("welfare_catalog.welfare_provider_page", {
-            "provider": partner,
-            "listings": listings,
-            "certifications": partner.welfare_certification_ids.filtered(
-                lambda c: not c.is_expired),
-        })
+        return request.render(
+            "welfare_catalog.welfare_provider_page",
+            {
+                "provider": partner,
+                "listings": listings,
+                "certifications": partner.welfare_certification_ids.filtered(lambda c: not c.is_expired),
+            },
+        )

@@ -15,11 +15,17 @@ class WelfareCatalogPortal(CustomerPortal):
         partner = request.env.user.commercial_partner_id
         is_seller = partner.is_welfare_provider or partner.is_welfare_producer
         if "welfare_listing_count" in counters:
-            values["welfare_listing_count"] = request.env["product.template"].search_count(
-                [("welfare_provider_id", "=", partner.id)]) if is_seller else 0
+            values["welfare_listing_count"] = (
+                request.env["product.template"].search_count([("welfare_provider_id", "=", partner.id)])
+                if is_seller
+                else 0
+            )
         if "welfare_order_line_count" in counters:
-            values["welfare_order_line_count"] = request.env["sale.order.line"].search_count(
-                self._welfare_order_line_domain(partner)) if is_seller else 0
+            values["welfare_order_line_count"] = (
+                request.env["sale.order.line"].search_count(self._welfare_order_line_domain(partner))
+                if is_seller
+                else 0
+            )
         return values
 
     def _welfare_seller(self):
@@ -86,32 +92,44 @@ class WelfareCatalogPortal(CustomerPortal):
 
     def _welfare_form_values(self, listing=None, error=None):
         values = self._prepare_portal_layout_values()
-        values.update({
-            "page_name": "welfare_listing",
-            "listing": listing,
-            "error": error,
-            "categories": request.env["welfare.service.category"].search([]),
-            "uoms": request.env["uom.uom"].search([("category_id", "in", [
-                request.env.ref("uom.product_uom_categ_unit").id,
-                request.env.ref("uom.product_uom_categ_kgm").id,
-                request.env.ref("uom.uom_categ_wtime").id,
-            ])]),
-        })
+        values.update(
+            {
+                "page_name": "welfare_listing",
+                "listing": listing,
+                "error": error,
+                "categories": request.env["welfare.service.category"].search([]),
+                "uoms": request.env["uom.uom"].search(
+                    [
+                        (
+                            "category_id",
+                            "in",
+                            [
+                                request.env.ref("uom.product_uom_categ_unit").id,
+                                request.env.ref("uom.product_uom_categ_kgm").id,
+                                request.env.ref("uom.uom_categ_wtime").id,
+                            ],
+                        )
+                    ]
+                ),
+            }
+        )
         return values
 
     @http.route(["/my/listings"], type="http", auth="user", website=True)
     def portal_my_listings(self, **kw):
         partner = self._welfare_seller()
         values = self._prepare_portal_layout_values()
-        values.update({
-            "page_name": "welfare_listing",
-            "listings": request.env["product.template"].with_context(active_test=False).search(
-                [("welfare_provider_id", "=", partner.id)]),
-        })
+        values.update(
+            {
+                "page_name": "welfare_listing",
+                "listings": request.env["product.template"]
+                .with_context(active_test=False)
+                .search([("welfare_provider_id", "=", partner.id)]),
+            }
+        )
         return request.render("welfare_catalog.portal_my_listings", values)
 
-    @http.route(["/my/listings/new"], type="http", auth="user", website=True,
-                methods=["GET", "POST"])
+    @http.route(["/my/listings/new"], type="http", auth="user", website=True, methods=["GET", "POST"])
     def portal_my_listing_new(self, **post):
         partner = self._welfare_seller()
         if request.httprequest.method == "POST":
@@ -119,26 +137,28 @@ class WelfareCatalogPortal(CustomerPortal):
                 values = self._welfare_listing_values(post)
                 if not values.get("name"):
                     raise UserError(request.env._("The listing needs a name."))
-                values.update({
-                    "welfare_provider_id": partner.id,
-                    "type": "service" if partner.is_welfare_provider
-                    and not partner.is_welfare_producer else "consu",
-                    "sale_ok": True,
-                    "purchase_ok": False,
-                })
+                values.update(
+                    {
+                        "welfare_provider_id": partner.id,
+                        "type": "service"
+                        if partner.is_welfare_provider and not partner.is_welfare_producer
+                        else "consu",
+                        "sale_ok": True,
+                        "purchase_ok": False,
+                    }
+                )
                 # Whitelisted values, provider forced: created as superuser so that the
                 # product's defaults (taxes, company) need no back-office rights.
                 listing = request.env["product.template"].sudo().create(values).sudo(False)
                 listing.check_access("write")
             except (UserError, ValidationError) as e:
-                return request.render("welfare_catalog.portal_my_listing_form",
-                                      self._welfare_form_values(error=e.args[0]))
+                return request.render(
+                    "welfare_catalog.portal_my_listing_form", self._welfare_form_values(error=e.args[0])
+                )
             return request.redirect(f"/my/listings/{listing.id}")
-        return request.render("welfare_catalog.portal_my_listing_form",
-                              self._welfare_form_values())
+        return request.render("welfare_catalog.portal_my_listing_form", self._welfare_form_values())
 
-    @http.route(["/my/listings/<int:listing_id>"], type="http", auth="user", website=True,
-                methods=["GET", "POST"])
+    @http.route(["/my/listings/<int:listing_id>"], type="http", auth="user", website=True, methods=["GET", "POST"])
     def portal_my_listing(self, listing_id, **post):
         try:
             listing = self._welfare_listing(listing_id)
@@ -150,36 +170,38 @@ class WelfareCatalogPortal(CustomerPortal):
             try:
                 listing.write(self._welfare_listing_values(post))
             except (UserError, ValidationError) as e:
-                return request.render("welfare_catalog.portal_my_listing_form",
-                                      self._welfare_form_values(listing, error=e.args[0]))
+                return request.render(
+                    "welfare_catalog.portal_my_listing_form", self._welfare_form_values(listing, error=e.args[0])
+                )
             return request.redirect(f"/my/listings/{listing.id}")
-        return request.render("welfare_catalog.portal_my_listing_form",
-                              self._welfare_form_values(listing))
+        return request.render("welfare_catalog.portal_my_listing_form", self._welfare_form_values(listing))
 
-    @http.route(["/my/listings/<int:listing_id>/<string:action>"], type="http", auth="user",
-                website=True, methods=["POST"])
+    @http.route(
+        ["/my/listings/<int:listing_id>/<string:action>"], type="http", auth="user", website=True, methods=["POST"]
+    )
     def portal_my_listing_action(self, listing_id, action, **post):
         listing = self._welfare_listing(listing_id)
-        actions = {"submit": listing.action_welfare_submit,
-                   "withdraw": listing.action_welfare_withdraw}
+        actions = {"submit": listing.action_welfare_submit, "withdraw": listing.action_welfare_withdraw}
         if action not in actions:
             raise AccessError(request.env._("Unknown action."))
         try:
             actions[action]()
         except UserError as e:
-            return request.render("welfare_catalog.portal_my_listing_form",
-                                  self._welfare_form_values(listing, error=e.args[0]))
+            return request.render(
+                "welfare_catalog.portal_my_listing_form", self._welfare_form_values(listing, error=e.args[0])
+            )
         return request.redirect(f"/my/listings/{listing.id}")
 
     @http.route(["/my/listing-orders"], type="http", auth="user", website=True)
     def portal_my_listing_orders(self, **kw):
         partner = self._welfare_seller()
         values = self._prepare_portal_layout_values()
-        lines = request.env["sale.order.line"].search(
-            self._welfare_order_line_domain(partner), order="id desc")
-        values.update({
-            "page_name": "welfare_listing_orders",
-            # The order header belongs to the worker: show only what fulfilment needs.
-            "order_lines": [(line, line.order_id.sudo()) for line in lines],
-        })
+        lines = request.env["sale.order.line"].search(self._welfare_order_line_domain(partner), order="id desc")
+        values.update(
+            {
+                "page_name": "welfare_listing_orders",
+                # The order header belongs to the worker: show only what fulfilment needs.
+                "order_lines": [(line, line.order_id.sudo()) for line in lines],
+            }
+        )
         return request.render("welfare_catalog.portal_my_listing_orders", values)

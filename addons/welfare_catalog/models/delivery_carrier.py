@@ -11,8 +11,6 @@ class DeliveryCarrier(models.Model):
     )
 
     def _match(self, partner, order):
-        if self.welfare_workplace_delivery and not (
-            order.partner_id.commercial_partner_id.welfare_employer_id
-        ):
+        if self.welfare_workplace_delivery and not (order.partner_id.commercial_partner_id.welfare_employer_id):
             return False
         return super()._match(partner, order)

@@ -12,20 +12,38 @@ LISTING_STATES = [
 
 # Fields a provider or producer may change on its own listings from the portal.
 PORTAL_FIELDS = {
-    "name", "description_sale", "list_price", "uom_id", "uom_po_id", "image_1920",
-    "welfare_available", "welfare_category_id", "welfare_delivery_place", "welfare_ambit_ids",
-    "welfare_provider_id", "type", "sale_ok", "purchase_ok", "taxes_id",
+    "name",
+    "description_sale",
+    "list_price",
+    "uom_id",
+    "uom_po_id",
+    "image_1920",
+    "welfare_available",
+    "welfare_category_id",
+    "welfare_delivery_place",
+    "welfare_ambit_ids",
+    "welfare_provider_id",
+    "type",
+    "sale_ok",
+    "purchase_ok",
+    "taxes_id",
 }
 # Changes that send a published listing back to review.
-REVIEWED_FIELDS = {"name", "description_sale", "list_price", "uom_id", "image_1920",
-                   "welfare_category_id", "welfare_delivery_place"}
+REVIEWED_FIELDS = {
+    "name",
+    "description_sale",
+    "list_price",
+    "uom_id",
+    "image_1920",
+    "welfare_category_id",
+    "welfare_delivery_place",
+}
 
 
 def distance_km(lat1, lon1, lat2, lon2):
     """Great-circle (haversine) distance in km."""
     lat1, lon1, lat2, lon2 = map(math.radians, (lat1, lon1, lat2, lon2))
-    a = (math.sin((lat2 - lat1) / 2) ** 2
-         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
+    a = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 6371.0 * 2 * math.asin(math.sqrt(a))
 
 
@@ -33,44 +51,67 @@ class ProductTemplate(models.Model):
     _inherit = "product.template"
 
     welfare_provider_id = fields.Many2one(
-        "res.partner", string="Provider / Producer", index=True, tracking=True,
+        "res.partner",
+        string="Provider / Producer",
+        index=True,
+        tracking=True,
         domain="['|', ('is_welfare_provider', '=', True), ('is_welfare_producer', '=', True)]",
         help="The network provider or km-0 producer that sells this listing.",
     )
     welfare_category_id = fields.Many2one(
-        "welfare.service.category", string="Welfare Category", index=True, tracking=True,
+        "welfare.service.category",
+        string="Welfare Category",
+        index=True,
+        tracking=True,
     )
     welfare_fiscal_basis = fields.Selection(related="welfare_category_id.fiscal_basis")
     welfare_delivery_place = fields.Selection(
         [("provider", "At the provider"), ("home", "At home"), ("workplace", "At the workplace")],
-        string="Delivered", default="provider", tracking=True,
+        string="Delivered",
+        default="provider",
+        tracking=True,
     )
     welfare_ambit_ids = fields.Many2many("welfare.ambit", string="Ambits Served")
     welfare_certification_ids = fields.Many2many(
-        "welfare.certification", string="Listing Certifications",
+        "welfare.certification",
+        string="Listing Certifications",
         domain="[('partner_id', '=', welfare_provider_id)]",
         help="Certifications of this listing; the provider's certifications apply as well.",
     )
     welfare_all_certification_ids = fields.Many2many(
-        "welfare.certification", string="Valid Certifications",
+        "welfare.certification",
+        string="Valid Certifications",
         compute="_compute_welfare_all_certification_ids",
     )
     welfare_is_km0 = fields.Boolean(
-        string="Km 0", compute="_compute_welfare_is_km0", store=True, index=True,
+        string="Km 0",
+        compute="_compute_welfare_is_km0",
+        store=True,
+        index=True,
         help="Produced by a producer inside the network's ambits or within the configured distance.",
     )
     welfare_km0_rule = fields.Char(string="Km 0 Rule", compute="_compute_welfare_km0_rule")
     welfare_listing_state = fields.Selection(
-        LISTING_STATES, string="Listing Status", default="draft", required=True,
-        tracking=True, copy=False, index=True,
+        LISTING_STATES,
+        string="Listing Status",
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
+        index=True,
     )
     welfare_reject_reason = fields.Text(string="Rejection Reason", tracking=True, copy=False)
     welfare_available = fields.Boolean(
-        string="Available", default=True, tracking=True,
+        string="Available",
+        default=True,
+        tracking=True,
         help="Untick to take the listing off the shop for a while (holidays, sold out).",
     )
     welfare_sellable = fields.Boolean(
-        string="On Sale", compute="_compute_welfare_sellable", store=True, index=True,
+        string="On Sale",
+        compute="_compute_welfare_sellable",
+        store=True,
+        index=True,
         help="Published, available, of a provider with an active convention covering its "
         "category and a valid certification.",
     )
@@ -78,8 +119,7 @@ class ProductTemplate(models.Model):
     # ------------------------------------------------------------------
     # computes
     # ------------------------------------------------------------------
-    @api.depends("welfare_certification_ids.is_expired",
-                 "welfare_provider_id.welfare_certification_ids.is_expired")
+    @api.depends("welfare_certification_ids.is_expired", "welfare_provider_id.welfare_certification_ids.is_expired")
     def _compute_welfare_all_certification_ids(self):
         for template in self:
             template.welfare_all_certification_ids = (
@@ -87,16 +127,19 @@ class ProductTemplate(models.Model):
                 | template.welfare_provider_id.commercial_partner_id.welfare_certification_ids
             ).filtered(lambda c: not c.is_expired)
 
-    @api.depends("welfare_provider_id.is_welfare_producer", "welfare_provider_id.welfare_ambit_id",
-                 "welfare_provider_id.partner_latitude", "welfare_provider_id.partner_longitude")
+    @api.depends(
+        "welfare_provider_id.is_welfare_producer",
+        "welfare_provider_id.welfare_ambit_id",
+        "welfare_provider_id.partner_latitude",
+        "welfare_provider_id.partner_longitude",
+    )
     def _compute_welfare_is_km0(self):
         max_km = self._welfare_km0_max_distance()
         for template in self:
             template.welfare_is_km0 = template._welfare_km0_reason(max_km) is not None
 
     def _welfare_km0_max_distance(self):
-        return float(self.env["ir.config_parameter"].sudo().get_param(
-            "welfare_catalog.km0_max_distance_km", 0) or 0)
+        return float(self.env["ir.config_parameter"].sudo().get_param("welfare_catalog.km0_max_distance_km", 0) or 0)
 
     def _welfare_km0_reason(self, max_km):
         """Why a listing is km 0: ("ambit", ambit) when its producer is in one of the
@@ -109,10 +152,14 @@ class ProductTemplate(models.Model):
         if producer.welfare_ambit_id:
             return ("ambit", producer.welfare_ambit_id)
         seat = self.env.company.partner_id
-        if max_km and (producer.partner_latitude or producer.partner_longitude) and (
-                seat.partner_latitude or seat.partner_longitude):
-            km = distance_km(seat.partner_latitude, seat.partner_longitude,
-                             producer.partner_latitude, producer.partner_longitude)
+        if (
+            max_km
+            and (producer.partner_latitude or producer.partner_longitude)
+            and (seat.partner_latitude or seat.partner_longitude)
+        ):
+            km = distance_km(
+                seat.partner_latitude, seat.partner_longitude, producer.partner_latitude, producer.partner_longitude
+            )
             if km <= max_km:
                 return ("distance", km)
         return None
@@ -126,15 +173,17 @@ class ProductTemplate(models.Model):
                 template.welfare_km0_rule = False
             elif reason[0] == "ambit":
                 template.welfare_km0_rule = self.env._(
-                    "Km 0: made by a producer in the %(ambit)s ambit of the network.",
-                    ambit=reason[1].name)
+                    "Km 0: made by a producer in the %(ambit)s ambit of the network.", ambit=reason[1].name
+                )
             else:
                 template.welfare_km0_rule = self.env._(
-                    "Km 0: made %(km).0f km from the network, within %(max).0f km.",
-                    km=reason[1], max=max_km)
+                    "Km 0: made %(km).0f km from the network, within %(max).0f km.", km=reason[1], max=max_km
+                )
 
     @api.depends(
-        "welfare_listing_state", "welfare_available", "welfare_category_id",
+        "welfare_listing_state",
+        "welfare_available",
+        "welfare_category_id",
         "welfare_provider_id.welfare_convention_ids.state",
         "welfare_provider_id.welfare_convention_ids.date_start",
         "welfare_provider_id.welfare_convention_ids.date_end",
@@ -185,8 +234,7 @@ class ProductTemplate(models.Model):
             for vals in vals_list:
                 forbidden = set(vals) - PORTAL_FIELDS
                 if forbidden or vals.get("welfare_provider_id", partner.id) != partner.id:
-                    raise AccessError(self.env._(
-                        "You can only create listings of your own with the portal fields."))
+                    raise AccessError(self.env._("You can only create listings of your own with the portal fields."))
         templates = super().create(vals_list)
         templates._welfare_sync_shop_category()
         return templates
@@ -196,9 +244,12 @@ class ProductTemplate(models.Model):
             forbidden = set(vals) - PORTAL_FIELDS
             partner = self.env.user.commercial_partner_id
             if forbidden or vals.get("welfare_provider_id", partner.id) != partner.id:
-                raise AccessError(self.env._(
-                    "You cannot change %(fields)s of a listing.",
-                    fields=", ".join(sorted(forbidden)) or "welfare_provider_id"))
+                raise AccessError(
+                    self.env._(
+                        "You cannot change %(fields)s of a listing.",
+                        fields=", ".join(sorted(forbidden)) or "welfare_provider_id",
+                    )
+                )
             if REVIEWED_FIELDS & set(vals):
                 vals = dict(vals)
                 to_review = self.filtered(lambda t: t.welfare_listing_state == "published")
@@ -223,10 +274,10 @@ class ProductTemplate(models.Model):
     def _check_welfare_certifications(self):
         for template in self:
             foreign = template.welfare_certification_ids.filtered(
-                lambda c: c.partner_id != template.welfare_provider_id.commercial_partner_id)
+                lambda c, t=template: c.partner_id != t.welfare_provider_id.commercial_partner_id
+            )
             if foreign:
-                raise ValidationError(self.env._(
-                    "A listing can only carry certifications of its own provider."))
+                raise ValidationError(self.env._("A listing can only carry certifications of its own provider."))
 
     # ------------------------------------------------------------------
     # listing workflow
@@ -234,9 +285,9 @@ class ProductTemplate(models.Model):
     def _welfare_check_state(self, allowed):
         for template in self:
             if template.welfare_listing_state not in allowed:
-                raise UserError(self.env._(
-                    "The listing %(name)s cannot do this in its current status.",
-                    name=template.name))
+                raise UserError(
+                    self.env._("The listing %(name)s cannot do this in its current status.", name=template.name)
+                )
 
     def action_welfare_submit(self):
         """Provider: send a draft or rejected listing to the network for review."""
@@ -244,12 +295,14 @@ class ProductTemplate(models.Model):
         self._welfare_check_state(("draft", "rejected"))
         for template in self:
             if not template.welfare_provider_id or not template.welfare_category_id:
-                raise UserError(self.env._(
-                    "Set the provider and the welfare category of %(name)s before submitting it.",
-                    name=template.name))
+                raise UserError(
+                    self.env._(
+                        "Set the provider and the welfare category of %(name)s before submitting it.",
+                        name=template.name,
+                    )
+                )
             if template.list_price <= 0:
-                raise UserError(self.env._(
-                    "Set a price for %(name)s before submitting it.", name=template.name))
+                raise UserError(self.env._("Set a price for %(name)s before submitting it.", name=template.name))
         self.sudo().write({"welfare_listing_state": "submitted", "welfare_reject_reason": False})
         return True
 
@@ -332,8 +385,12 @@ class ProductTemplate(models.Model):
             domain.append(("welfare_is_km0", "=", True))
         kind = options.get("welfare_certification")
         if kind:
-            certified = self.env["welfare.certification"].sudo()._search(
-                [("kind", "=", kind), ("is_expired", "=", False)])
-            domain += ["|", ("welfare_certification_ids", "in", certified),
-                       ("welfare_provider_id.welfare_certification_ids", "in", certified)]
+            certified = (
+                self.env["welfare.certification"].sudo()._search([("kind", "=", kind), ("is_expired", "=", False)])
+            )
+            domain += [
+                "|",
+                ("welfare_certification_ids", "in", certified),
+                ("welfare_provider_id.welfare_certification_ids", "in", certified),
+            ]
         return domain

@@ -17,6 +17,7 @@ class ResConfigSettings(models.TransientModel):
         if before != self.welfare_km0_max_distance_km:
             Template = self.env["product.template"]
             listings = Template.with_context(active_test=False).search(
-                [("welfare_provider_id.is_welfare_producer", "=", True)])
+                [("welfare_provider_id.is_welfare_producer", "=", True)]
+            )
             self.env.add_to_compute(Template._fields["welfare_is_km0"], listings)
             listings.flush_recordset(["welfare_is_km0"])

@@ -5,7 +5,10 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     welfare_pickup_partner_id = fields.Many2one(
-        "res.partner", string="Workplace Pick-up", readonly=True, copy=False,
+        "res.partner",
+        string="Workplace Pick-up",
+        readonly=True,
+        copy=False,
         help="Employer premises where a workplace delivery is left for the worker.",
     )
 
@@ -14,6 +17,7 @@ class SaleOrder(models.Model):
         result = super()._set_delivery_method(delivery_method, rate=rate)
         self.welfare_pickup_partner_id = (
             self.partner_id.commercial_partner_id.welfare_employer_id
-            if delivery_method and delivery_method.welfare_workplace_delivery else False
+            if delivery_method and delivery_method.welfare_workplace_delivery
+            else False
         )
         return result

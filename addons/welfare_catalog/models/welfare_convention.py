@@ -5,14 +5,13 @@ class WelfareConvention(models.Model):
     _inherit = "welfare.convention"
 
     service_category_ids = fields.Many2many(
-        "welfare.service.category", string="Service Categories", tracking=True,
+        "welfare.service.category",
+        string="Service Categories",
+        tracking=True,
         help="What the provider may sell through the network; subcategories included.",
     )
 
     def _covers_category(self, category):
         """True when ``category`` is one of the covered categories or below one."""
         self.ensure_one()
-        return any(
-            category.parent_path.startswith(covered.parent_path)
-            for covered in self.service_category_ids
-        )
+        return any(category.parent_path.startswith(covered.parent_path) for covered in self.service_category_ids)

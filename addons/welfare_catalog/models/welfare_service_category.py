@@ -32,17 +32,21 @@ class WelfareServiceCategory(models.Model):
     name = fields.Char(required=True, translate=True, tracking=True)
     complete_name = fields.Char(compute="_compute_complete_name", store=True, recursive=True)
     code = fields.Char(required=True, help="Stable code used by rules, imports and reports.")
-    parent_id = fields.Many2one("welfare.service.category", string="Parent Category",
-                                index=True, ondelete="restrict", tracking=True)
+    parent_id = fields.Many2one(
+        "welfare.service.category", string="Parent Category", index=True, ondelete="restrict", tracking=True
+    )
     parent_path = fields.Char(index=True)
     child_ids = fields.One2many("welfare.service.category", "parent_id", string="Subcategories")
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     description = fields.Html(translate=True)
-    fiscal_basis = fields.Selection(FISCAL_BASES, required=True, default="art51_2_f",
-                                    tracking=True)
+    fiscal_basis = fields.Selection(FISCAL_BASES, required=True, default="art51_2_f", tracking=True)
     eligibility = fields.Selection(
-        ELIGIBILITIES, string="Family Eligibility", required=True, default="any", tracking=True,
+        ELIGIBILITIES,
+        string="Family Eligibility",
+        required=True,
+        default="any",
+        tracking=True,
         help="Which workers may use welfare credit on this category.",
     )
     child_age_min = fields.Integer(string="Child Age From", tracking=True)
@@ -50,23 +54,29 @@ class WelfareServiceCategory(models.Model):
     relative_age_min = fields.Integer(string="Relative Aged From", default=75, tracking=True)
     eligibility_summary = fields.Char(compute="_compute_eligibility_summary")
     public_categ_id = fields.Many2one(
-        "product.public.category", string="Shop Category", readonly=True, copy=False,
-        ondelete="set null", help="Shop navigation category kept in sync with this one.",
+        "product.public.category",
+        string="Shop Category",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        help="Shop navigation category kept in sync with this one.",
     )
     product_count = fields.Integer(string="Listings", compute="_compute_product_count")
 
     _sql_constraints = [
         ("code_unique", "unique(code)", "The category code must be unique."),
-        ("child_ages", "CHECK(child_age_min >= 0 AND child_age_max >= child_age_min)",
-         "The child age range is not valid."),
+        (
+            "child_ages",
+            "CHECK(child_age_min >= 0 AND child_age_max >= child_age_min)",
+            "The child age range is not valid.",
+        ),
     ]
 
     @api.depends("name", "parent_id.complete_name")
     def _compute_complete_name(self):
         for category in self:
             category.complete_name = (
-                f"{category.parent_id.complete_name} / {category.name}"
-                if category.parent_id else category.name
+                f"{category.parent_id.complete_name} / {category.name}" if category.parent_id else category.name
             )
 
     @api.depends("eligibility", "child_age_min", "child_age_max", "relative_age_min")
@@ -75,21 +85,26 @@ class WelfareServiceCategory(models.Model):
             if category.eligibility == "child_age":
                 category.eligibility_summary = self.env._(
                     "For workers with a child aged %(min)s-%(max)s",
-                    min=category.child_age_min, max=category.child_age_max)
+                    min=category.child_age_min,
+                    max=category.child_age_max,
+                )
             elif category.eligibility == "elderly_or_dependent":
                 category.eligibility_summary = self.env._(
                     "For workers caring for a relative aged %(age)s+ or non-self-sufficient",
-                    age=category.relative_age_min)
+                    age=category.relative_age_min,
+                )
             else:
                 category.eligibility_summary = self.env._("For every worker")
 
     def _compute_product_count(self):
         groups = self.env["product.template"]._read_group(
-            [("welfare_category_id", "child_of", self.ids)], ["welfare_category_id"], ["__count"])
+            [("welfare_category_id", "child_of", self.ids)], ["welfare_category_id"], ["__count"]
+        )
         counts = {category.id: count for category, count in groups}
         for category in self:
             category.product_count = sum(
-                counts.get(child.id, 0) for child in self.search([("id", "child_of", category.id)]))
+                counts.get(child.id, 0) for child in self.search([("id", "child_of", category.id)])
+            )
 
     @api.constrains("parent_id")
     def _check_recursion_parent(self):
@@ -101,11 +116,9 @@ class WelfareServiceCategory(models.Model):
         (f-bis: a child in the age range; f-ter: a relative 75+ or non-self-sufficient)."""
         self.ensure_one()
         if self.eligibility == "child_age":
-            return worker._welfare_has_child_aged(
-                self.child_age_min, self.child_age_max, on_date=on_date)
+            return worker._welfare_has_child_aged(self.child_age_min, self.child_age_max, on_date=on_date)
         if self.eligibility == "elderly_or_dependent":
-            return worker._welfare_cares_for_elderly_or_dependent(
-                min_age=self.relative_age_min, on_date=on_date)
+            return worker._welfare_cares_for_elderly_or_dependent(min_age=self.relative_age_min, on_date=on_date)
         return True
 
     # ------------------------------------------------------------------

@@ -11,16 +11,25 @@ class TestPortalListing(WelfareCatalogCommon, HttpCase):
 
     def csrf_token(self):
         response = self.url_open("/my/listings/new")
-        return response.text.split('name="csrf_token" value="')[1].split('"')[0] \
-            if 'name="csrf_token"' in response.text else ""
+        return (
+            response.text.split('name="csrf_token" value="')[1].split('"')[0]
+            if 'name="csrf_token"' in response.text
+            else ""
+        )
 
     def test_producer_creates_and_submits_listing(self):
         self.authenticate("producer_alfa", "producer_alfa")
-        response = self._post("/my/listings/new", {
-            "name": "Miele di castagno", "list_price": "9,50",
-            "welfare_category_id": str(self.cat_km0.id), "description_sale": "Dal Sebino",
-            "welfare_available_sent": "1", "welfare_available": "1",
-        })
+        response = self._post(
+            "/my/listings/new",
+            {
+                "name": "Miele di castagno",
+                "list_price": "9,50",
+                "welfare_category_id": str(self.cat_km0.id),
+                "description_sale": "Dal Sebino",
+                "welfare_available_sent": "1",
+                "welfare_available": "1",
+            },
+        )
         self.assertEqual(response.status_code, 200)
         listing = self.env["product.template"].search([("name", "=", "Miele di castagno")])
         self.assertEqual(listing.welfare_provider_id, self.producer_a)

@@ -34,8 +34,12 @@ class TestListing(WelfareCatalogCommon):
         with self.assertRaisesRegex(UserError, "why"):
             listing.with_user(self.user_backoffice).action_welfare_reject(" ")
         self.assertEqual(listing.welfare_listing_state, "submitted")
-        wizard = self.env["welfare.listing.reject"].with_user(self.user_backoffice).with_context(
-            active_ids=listing.ids).create({"reason": "Manca la foto"})
+        wizard = (
+            self.env["welfare.listing.reject"]
+            .with_user(self.user_backoffice)
+            .with_context(active_ids=listing.ids)
+            .create({"reason": "Manca la foto"})
+        )
         wizard.action_reject()
         self.assertEqual(listing.welfare_listing_state, "rejected")
         self.assertEqual(listing.welfare_reject_reason, "Manca la foto")
@@ -43,16 +47,27 @@ class TestListing(WelfareCatalogCommon):
         self.assertFalse(listing.welfare_reject_reason)
 
     def test_submit_requires_price_and_category(self):
-        listing = self.env["product.template"].create({
-            "name": "Senza prezzo", "list_price": 0, "welfare_provider_id": self.producer_a.id,
-            "welfare_category_id": self.cat_km0.id})
+        listing = self.env["product.template"].create(
+            {
+                "name": "Senza prezzo",
+                "list_price": 0,
+                "welfare_provider_id": self.producer_a.id,
+                "welfare_category_id": self.cat_km0.id,
+            }
+        )
         with self.assertRaisesRegex(UserError, "price"):
             listing.action_welfare_submit()
 
     def test_convention_must_cover_category(self):
-        listing = self.env["product.template"].create({
-            "name": "Assistenza a casa", "list_price": 20, "type": "service",
-            "welfare_provider_id": self.provider.id, "welfare_category_id": self.cat_sad.id})
+        listing = self.env["product.template"].create(
+            {
+                "name": "Assistenza a casa",
+                "list_price": 20,
+                "type": "service",
+                "welfare_provider_id": self.provider.id,
+                "welfare_category_id": self.cat_sad.id,
+            }
+        )
         self.publish(listing)
         self.assertEqual(listing.welfare_listing_state, "published")
         self.assertFalse(listing.welfare_sellable, "the nursery's convention does not cover home care")
@@ -120,17 +135,17 @@ class TestListing(WelfareCatalogCommon):
     def test_shop_filter_domain(self):
         self.publish(self.listing_a, self.listing_b, self.listing_nido)
         Template = self.env["product.template"]
-        km0 = Template.search(Template._welfare_shop_filter_domain({"welfare_km0": "1"})
-                              + [("welfare_provider_id", "!=", False)])
+        km0 = Template.search(
+            Template._welfare_shop_filter_domain({"welfare_km0": "1"}) + [("welfare_provider_id", "!=", False)]
+        )
         self.assertIn(self.listing_a, km0)
         self.assertNotIn(self.listing_b, km0)
         self.listing_nido.welfare_ambit_ids = self.ambit_vc
-        in_vc = Template.search(Template._welfare_shop_filter_domain(
-            {"welfare_ambit": str(self.ambit_vc.id)}))
+        in_vc = Template.search(Template._welfare_shop_filter_domain({"welfare_ambit": str(self.ambit_vc.id)}))
         self.assertEqual(in_vc & (self.listing_a | self.listing_nido), self.listing_nido)
-        environmental = Template.search(Template._welfare_shop_filter_domain(
-            {"welfare_certification": "environmental"}))
+        environmental = Template.search(
+            Template._welfare_shop_filter_domain({"welfare_certification": "environmental"})
+        )
         self.assertIn(self.listing_a, environmental)
-        social = Template.search(Template._welfare_shop_filter_domain(
-            {"welfare_certification": "social"}))
+        social = Template.search(Template._welfare_shop_filter_domain({"welfare_certification": "social"}))
         self.assertNotIn(self.listing_a, social)

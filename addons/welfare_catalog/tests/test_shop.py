@@ -7,8 +7,9 @@ from .common import WelfareCatalogCommon
 class TestShopTours(WelfareCatalogCommon, HttpCase):
     def test_worker_filters_km0_and_opens_producer_page(self):
         self.publish(self.listing_a, self.listing_b, self.listing_nido)
-        self.start_tour(f"/shop/category/{self.cat_km0.public_categ_id.id}",
-                        "welfare_catalog_shop_km0", login="worker_alfa")
+        self.start_tour(
+            f"/shop/category/{self.cat_km0.public_categ_id.id}", "welfare_catalog_shop_km0", login="worker_alfa"
+        )
 
     def test_producer_listing_published_by_manager_appears_in_shop(self):
         self.start_tour("/my/listings", "welfare_catalog_portal_new_listing", login="producer_alfa")

@@ -13,11 +13,17 @@ class TestWelfareServiceCategory(WelfareCatalogCommon):
         self.assertEqual(self.cat_nido.public_categ_id.name, self.cat_nido.name)
 
     def test_one_taxonomy_stays_in_sync(self):
-        new = self.env["welfare.service.category"].create({
-            "name": "Ludoteca", "code": "LUDO", "parent_id": self.cat_infanzia.id,
-            "fiscal_basis": "art51_2_f_bis", "eligibility": "child_age",
-            "child_age_min": 0, "child_age_max": 6,
-        })
+        new = self.env["welfare.service.category"].create(
+            {
+                "name": "Ludoteca",
+                "code": "LUDO",
+                "parent_id": self.cat_infanzia.id,
+                "fiscal_basis": "art51_2_f_bis",
+                "eligibility": "child_age",
+                "child_age_min": 0,
+                "child_age_max": 6,
+            }
+        )
         self.assertTrue(new.public_categ_id)
         self.assertEqual(new.public_categ_id.parent_id, self.cat_infanzia.public_categ_id)
         new.write({"name": "Ludoteca comunale", "parent_id": False})

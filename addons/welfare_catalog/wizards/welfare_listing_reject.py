@@ -8,7 +8,8 @@ class WelfareListingReject(models.TransientModel):
     _description = "Reject Welfare Listings"
 
     template_ids = fields.Many2many(
-        "product.template", string="Listings",
+        "product.template",
+        string="Listings",
         default=lambda self: self.env.context.get("active_ids"),
     )
     reason = fields.Text(required=True)

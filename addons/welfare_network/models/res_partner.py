@@ -31,8 +31,7 @@ def check_fiscalcode(env, value):
         codicefiscale.validate(value)
     except StdnumValidationError as e:
         raise ValidationError(
-            env._("%(code)s is not a valid codice fiscale: %(reason)s",
-                  code=value, reason=e.message)
+            env._("%(code)s is not a valid codice fiscale: %(reason)s", code=value, reason=e.message)
         ) from e
 
 
@@ -59,12 +58,12 @@ class ResPartner(models.Model):
     )
     # --- members -----------------------------------------------------------
     welfare_member_type = fields.Selection(
-        MEMBER_TYPES, string="Member Type", tracking=True,
+        MEMBER_TYPES,
+        string="Member Type",
+        tracking=True,
         help="Kind of organisation that signed the network pact.",
     )
-    welfare_membership_ids = fields.One2many(
-        "welfare.membership", "partner_id", string="Memberships"
-    )
+    welfare_membership_ids = fields.One2many("welfare.membership", "partner_id", string="Memberships")
     welfare_membership_state = fields.Selection(
         related="welfare_current_membership_id.state",
         string="Membership Status",
@@ -81,15 +80,13 @@ class ResPartner(models.Model):
         store=True,
         help="The organisation has an active membership of the network.",
     )
-    welfare_employee_ids = fields.One2many(
-        "res.partner", "welfare_employer_id", string="Workers"
-    )
-    welfare_employee_count = fields.Integer(
-        string="Worker Count", compute="_compute_welfare_employee_count"
-    )
+    welfare_employee_ids = fields.One2many("res.partner", "welfare_employer_id", string="Workers")
+    welfare_employee_count = fields.Integer(string="Worker Count", compute="_compute_welfare_employee_count")
     # --- workers -----------------------------------------------------------
     is_welfare_worker = fields.Boolean(
-        string="Welfare Worker", index=True, tracking=True,
+        string="Welfare Worker",
+        index=True,
+        tracking=True,
         help="A beneficiary of the network: an employee of a member.",
     )
     welfare_employer_id = fields.Many2one(
@@ -109,21 +106,15 @@ class ResPartner(models.Model):
         default="active",
         tracking=True,
     )
-    welfare_family_member_ids = fields.One2many(
-        "welfare.family.member", "worker_id", string="Family Members"
-    )
+    welfare_family_member_ids = fields.One2many("welfare.family.member", "worker_id", string="Family Members")
     welfare_family_member_count = fields.Integer(
         string="Family Member Count", compute="_compute_welfare_family_member_count"
     )
     # --- providers and producers ------------------------------------------
     is_welfare_provider = fields.Boolean(string="Service Provider", tracking=True)
     is_welfare_producer = fields.Boolean(string="Km 0 Producer", tracking=True)
-    welfare_convention_ids = fields.One2many(
-        "welfare.convention", "partner_id", string="Conventions"
-    )
-    welfare_certification_ids = fields.One2many(
-        "welfare.certification", "partner_id", string="Certifications"
-    )
+    welfare_convention_ids = fields.One2many("welfare.convention", "partner_id", string="Conventions")
+    welfare_certification_ids = fields.One2many("welfare.certification", "partner_id", string="Certifications")
     welfare_has_active_convention = fields.Boolean(
         string="Active Convention",
         compute="_compute_welfare_has_active_convention",
@@ -136,8 +127,7 @@ class ResPartner(models.Model):
     )
 
     _sql_constraints = [
-        ("fiscalcode_unique", "unique(fiscalcode)",
-         "Another contact already has this codice fiscale."),
+        ("fiscalcode_unique", "unique(fiscalcode)", "Another contact already has this codice fiscale."),
     ]
 
     # ----------------------------------------------------------------------
@@ -156,22 +146,19 @@ class ResPartner(models.Model):
     def _compute_welfare_current_membership_id(self):
         order = {"active": 0, "suspended": 1, "review": 2, "draft": 3, "ended": 4}
         for partner in self:
-            memberships = partner.welfare_membership_ids.sorted(
-                lambda m: (order[m.state], -(m.id or 0))
-            )
+            memberships = partner.welfare_membership_ids.sorted(lambda m: (order[m.state], -(m.id or 0)))
             partner.welfare_current_membership_id = memberships[:1]
 
     @api.depends("welfare_membership_ids.state")
     def _compute_is_welfare_member(self):
         for partner in self:
-            partner.is_welfare_member = any(
-                m.state == "active" for m in partner.welfare_membership_ids
-            )
+            partner.is_welfare_member = any(m.state == "active" for m in partner.welfare_membership_ids)
 
     def _compute_welfare_employee_count(self):
         groups = self.env["res.partner"]._read_group(
             [("welfare_employer_id", "in", self.ids), ("is_welfare_worker", "=", True)],
-            ["welfare_employer_id"], ["__count"],
+            ["welfare_employer_id"],
+            ["__count"],
         )
         counts = {employer.id: count for employer, count in groups}
         for partner in self:
@@ -191,17 +178,13 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         for partner in self:
             partner.welfare_has_active_convention = bool(
-                partner.commercial_partner_id.welfare_convention_ids.filtered(
-                    lambda c: c._is_valid_on(today)
-                )
+                partner.commercial_partner_id.welfare_convention_ids.filtered(lambda c: c._is_valid_on(today))
             )
 
     def _search_welfare_has_active_convention(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise NotImplementedError(operator)
-        ids = self.env["welfare.convention"]._search_valid_on(
-            fields.Date.context_today(self)
-        ).subselect("partner_id")
+        ids = self.env["welfare.convention"]._search_valid_on(fields.Date.context_today(self)).subselect("partner_id")
         positive = (operator == "=") == value
         return [("commercial_partner_id", "in" if positive else "not in", ids)]
 
@@ -215,9 +198,7 @@ class ResPartner(models.Model):
     def _search_welfare_has_valid_certification(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise NotImplementedError(operator)
-        ids = self.env["welfare.certification"]._search(
-            [("is_expired", "=", False)]
-        ).subselect("partner_id")
+        ids = self.env["welfare.certification"]._search([("is_expired", "=", False)]).subselect("partner_id")
         positive = (operator == "=") == value
         return [("commercial_partner_id", "in" if positive else "not in", ids)]
 
@@ -245,47 +226,66 @@ class ResPartner(models.Model):
             check_fiscalcode(self.env, partner.fiscalcode)
 
     @api.constrains(
-        "is_welfare_worker", "fiscalcode", "welfare_employer_id", "is_company", "parent_id",
-        "welfare_hire_date", "welfare_leave_date",
+        "is_welfare_worker",
+        "fiscalcode",
+        "welfare_employer_id",
+        "is_company",
+        "parent_id",
+        "welfare_hire_date",
+        "welfare_leave_date",
     )
     def _check_welfare_worker(self):
         """A worker is a person with a codice fiscale, employed by a member
         and not a child contact of it."""
         for partner in self.filtered("is_welfare_worker"):
             if partner.is_company:
-                raise ValidationError(self.env._(
-                    "%(name)s is a company: only people can be welfare workers.",
-                    name=partner.display_name))
+                raise ValidationError(
+                    self.env._("%(name)s is a company: only people can be welfare workers.", name=partner.display_name)
+                )
             if not partner.fiscalcode:
-                raise ValidationError(self.env._(
-                    "The worker %(name)s needs a codice fiscale.", name=partner.display_name))
+                raise ValidationError(
+                    self.env._("The worker %(name)s needs a codice fiscale.", name=partner.display_name)
+                )
             if not partner.welfare_employer_id:
-                raise ValidationError(self.env._(
-                    "The worker %(name)s needs an employer.", name=partner.display_name))
+                raise ValidationError(self.env._("The worker %(name)s needs an employer.", name=partner.display_name))
             if not partner.welfare_employer_id.welfare_member_type:
-                raise ValidationError(self.env._(
-                    "%(employer)s is not a member of the network, so it cannot employ "
-                    "the welfare worker %(name)s.",
-                    employer=partner.welfare_employer_id.display_name,
-                    name=partner.display_name))
+                raise ValidationError(
+                    self.env._(
+                        "%(employer)s is not a member of the network, so it cannot employ the welfare worker %(name)s.",
+                        employer=partner.welfare_employer_id.display_name,
+                        name=partner.display_name,
+                    )
+                )
             if partner.parent_id:
-                raise ValidationError(self.env._(
-                    "The worker %(name)s must not be a contact of %(parent)s: workers are "
-                    "linked to their employer through the Employer field, so that their "
-                    "personal purchases are never booked on the company.",
-                    name=partner.display_name, parent=partner.parent_id.display_name))
-            if (partner.welfare_hire_date and partner.welfare_leave_date
-                    and partner.welfare_leave_date < partner.welfare_hire_date):
-                raise ValidationError(self.env._(
-                    "The leave date of %(name)s is before the hire date.",
-                    name=partner.display_name))
+                raise ValidationError(
+                    self.env._(
+                        "The worker %(name)s must not be a contact of %(parent)s: workers are "
+                        "linked to their employer through the Employer field, so that their "
+                        "personal purchases are never booked on the company.",
+                        name=partner.display_name,
+                        parent=partner.parent_id.display_name,
+                    )
+                )
+            if (
+                partner.welfare_hire_date
+                and partner.welfare_leave_date
+                and partner.welfare_leave_date < partner.welfare_hire_date
+            ):
+                raise ValidationError(
+                    self.env._("The leave date of %(name)s is before the hire date.", name=partner.display_name)
+                )
 
     # ----------------------------------------------------------------------
     # family rules used by vouchers and campaigns
     # ----------------------------------------------------------------------
     def _welfare_family_members_matching(
-        self, relations=None, min_age=None, max_age=None,
-        non_self_sufficient=None, dependent=None, on_date=None,
+        self,
+        relations=None,
+        min_age=None,
+        max_age=None,
+        non_self_sufficient=None,
+        dependent=None,
+        on_date=None,
     ):
         """Family members (art. 12 TUIR) of these workers that match the criteria.
 
@@ -300,9 +300,7 @@ class ResPartner(models.Model):
         if min_age is not None:
             domain.append(("birth_date", "<=", on_date - relativedelta(years=min_age)))
         if max_age is not None:
-            domain.append(
-                ("birth_date", ">", on_date - relativedelta(years=max_age + 1))
-            )
+            domain.append(("birth_date", ">", on_date - relativedelta(years=max_age + 1)))
         if non_self_sufficient is not None:
             domain.append(("is_non_self_sufficient", "=", non_self_sufficient))
         if dependent is not None:
@@ -312,8 +310,11 @@ class ResPartner(models.Model):
     def _welfare_has_child_aged(self, min_age, max_age, on_date=None):
         """True when the worker has a child aged ``min_age``-``max_age``."""
         self.ensure_one()
-        return bool(self._welfare_family_members_matching(
-            relations=["child"], min_age=min_age, max_age=max_age, on_date=on_date))
+        return bool(
+            self._welfare_family_members_matching(
+                relations=["child"], min_age=min_age, max_age=max_age, on_date=on_date
+            )
+        )
 
     def _welfare_cares_for_elderly_or_dependent(self, min_age=75, on_date=None):
         """True when the worker has a relative aged ``min_age``+ or non-self-sufficient
@@ -339,18 +340,14 @@ class ResPartner(models.Model):
 
     def action_welfare_open_family(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "welfare_network.welfare_family_member_action"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("welfare_network.welfare_family_member_action")
         action["domain"] = [("worker_id", "=", self.id)]
         action["context"] = {"default_worker_id": self.id}
         return action
 
     def action_welfare_open_workers(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "welfare_network.res_partner_worker_action"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("welfare_network.res_partner_worker_action")
         action["domain"] = [("welfare_employer_id", "=", self.id), ("is_welfare_worker", "=", True)]
         action["context"] = {
             "default_welfare_employer_id": self.id,
@@ -363,10 +360,12 @@ class ResPartner(models.Model):
     @api.model
     def get_import_templates(self):
         if self.env.context.get("welfare_network_worker"):
-            return [{
-                "label": self.env._("Import Template for Welfare Workers"),
-                "template": "/welfare_network/static/src/csv/welfare_workers_import.csv",
-            }]
+            return [
+                {
+                    "label": self.env._("Import Template for Welfare Workers"),
+                    "template": "/welfare_network/static/src/csv/welfare_workers_import.csv",
+                }
+            ]
         return super().get_import_templates()
 
 

@@ -18,8 +18,7 @@ class ResUsers(models.Model):
         group = self.env.ref("welfare_network.group_welfare_hr_referent", raise_if_not_found=False)
         for user in self:
             if group and group in user.groups_id and not user.welfare_employer_id:
-                raise ValidationError(self.env._(
-                    "The HR referent %(user)s needs a welfare employer.", user=user.name))
+                raise ValidationError(self.env._("The HR referent %(user)s needs a welfare employer.", user=user.name))
 
     def _welfare_sync_portal_roles(self):
         """Give portal users the welfare portal groups matching their partner's roles."""
@@ -30,8 +29,5 @@ class ResUsers(models.Model):
         }
         for user in self.filtered("share"):
             partner = user.partner_id.commercial_partner_id
-            commands = [
-                (4 if partner[flag] else 3, self.env.ref(xmlid).id)
-                for flag, xmlid in roles.items()
-            ]
+            commands = [(4 if partner[flag] else 3, self.env.ref(xmlid).id) for flag, xmlid in roles.items()]
             user.sudo().write({"groups_id": commands})

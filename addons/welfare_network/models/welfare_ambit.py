@@ -18,9 +18,7 @@ class WelfareAmbit(models.Model):
         string="Lead Municipality",
         help="Municipality that leads the ambit (capofila).",
     )
-    municipality_ids = fields.One2many(
-        "welfare.municipality", "ambit_id", string="Municipalities"
-    )
+    municipality_ids = fields.One2many("welfare.municipality", "ambit_id", string="Municipalities")
     municipality_count = fields.Integer(compute="_compute_municipality_count")
     partner_ids = fields.One2many("res.partner", "welfare_ambit_id", string="Partners")
     note = fields.Html()

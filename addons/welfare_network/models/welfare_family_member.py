@@ -18,11 +18,19 @@ class WelfareFamilyMember(models.Model):
 
     name = fields.Char(required=True, tracking=True)
     worker_id = fields.Many2one(
-        "res.partner", string="Worker", required=True, ondelete="cascade", index=True,
-        domain="[('is_welfare_worker', '=', True)]", tracking=True,
+        "res.partner",
+        string="Worker",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        domain="[('is_welfare_worker', '=', True)]",
+        tracking=True,
     )
     employer_id = fields.Many2one(
-        related="worker_id.welfare_employer_id", store=True, string="Employer", index=True,
+        related="worker_id.welfare_employer_id",
+        store=True,
+        string="Employer",
+        index=True,
     )
     relation = fields.Selection(
         [
@@ -31,16 +39,19 @@ class WelfareFamilyMember(models.Model):
             ("parent", "Parent"),
             ("other", "Other relative (art. 12 TUIR)"),
         ],
-        required=True, tracking=True,
+        required=True,
+        tracking=True,
     )
     birth_date = fields.Date(required=True, tracking=True)
     fiscalcode = fields.Char(string="Codice fiscale", size=16, tracking=True)
     is_dependent = fields.Boolean(
-        string="Fiscally Dependent", tracking=True,
+        string="Fiscally Dependent",
+        tracking=True,
         help="Fiscally dependent family member (familiare a carico).",
     )
     is_non_self_sufficient = fields.Boolean(
-        string="Non-self-sufficient", tracking=True,
+        string="Non-self-sufficient",
+        tracking=True,
         help="Not self-sufficient (non autosufficiente), as certified.",
     )
     age = fields.Integer(compute="_compute_age", search="_search_age")
@@ -48,8 +59,11 @@ class WelfareFamilyMember(models.Model):
     note = fields.Text()
 
     _sql_constraints = [
-        ("worker_fiscalcode_unique", "unique(worker_id, fiscalcode)",
-         "This family member is already registered for the worker."),
+        (
+            "worker_fiscalcode_unique",
+            "unique(worker_id, fiscalcode)",
+            "This family member is already registered for the worker.",
+        ),
     ]
 
     @api.depends("birth_date")
@@ -78,8 +92,7 @@ class WelfareFamilyMember(models.Model):
         if operator == "=":
             return [("birth_date", "<=", youngest_born_for), ("birth_date", ">", oldest_born_for)]
         if operator == "!=":
-            return ["|", ("birth_date", ">", youngest_born_for),
-                    ("birth_date", "<=", oldest_born_for)]
+            return ["|", ("birth_date", ">", youngest_born_for), ("birth_date", "<=", oldest_born_for)]
         raise NotImplementedError(operator)
 
     @api.model_create_multi
@@ -100,27 +113,33 @@ class WelfareFamilyMember(models.Model):
         today = fields.Date.context_today(self)
         for member in self:
             if member.birth_date and member.birth_date > today:
-                raise ValidationError(self.env._(
-                    "The birth date of %(name)s is in the future.", name=member.name))
+                raise ValidationError(self.env._("The birth date of %(name)s is in the future.", name=member.name))
             if not member.fiscalcode:
                 continue
             check_fiscalcode(self.env, member.fiscalcode)
             if len(member.fiscalcode) == 16 and member.birth_date:
                 encoded = codicefiscale.get_birth_date(member.fiscalcode)
                 if (encoded.month, encoded.day, encoded.year % 100) != (
-                    member.birth_date.month, member.birth_date.day,
+                    member.birth_date.month,
+                    member.birth_date.day,
                     member.birth_date.year % 100,
                 ):
-                    raise ValidationError(self.env._(
-                        "The codice fiscale of %(name)s encodes the birth date "
-                        "%(encoded)s, not %(birth)s.", name=member.name,
-                        encoded=encoded.strftime("%d/%m/%y"),
-                        birth=member.birth_date.strftime("%d/%m/%y")))
+                    raise ValidationError(
+                        self.env._(
+                            "The codice fiscale of %(name)s encodes the birth date %(encoded)s, not %(birth)s.",
+                            name=member.name,
+                            encoded=encoded.strftime("%d/%m/%y"),
+                            birth=member.birth_date.strftime("%d/%m/%y"),
+                        )
+                    )
 
     @api.constrains("worker_id")
     def _check_worker(self):
         for member in self:
             if not member.worker_id.is_welfare_worker:
-                raise ValidationError(self.env._(
-                    "%(name)s is not a welfare worker: family members belong to workers.",
-                    name=member.worker_id.display_name))
+                raise ValidationError(
+                    self.env._(
+                        "%(name)s is not a welfare worker: family members belong to workers.",
+                        name=member.worker_id.display_name,
+                    )
+                )

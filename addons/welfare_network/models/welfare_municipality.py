@@ -20,8 +20,7 @@ class WelfareMunicipality(models.Model):
     active = fields.Boolean(default=True)
 
     _sql_constraints = [
-        ("name_state_unique", "unique(name, state_id)",
-         "A municipality can be registered only once per province."),
+        ("name_state_unique", "unique(name, state_id)", "A municipality can be registered only once per province."),
     ]
 
     @api.model

@@ -13,22 +13,21 @@ from .common import WelfareNetworkCommon, make_fiscalcode
 class TestFiscalcode(WelfareNetworkCommon):
     def _worker_vals(self, **vals):
         return {
-            "name": "Ezio Esposito", "is_welfare_worker": True,
-            "welfare_employer_id": self.employer_a.id, **vals,
+            "name": "Ezio Esposito",
+            "is_welfare_worker": True,
+            "welfare_employer_id": self.employer_a.id,
+            **vals,
         }
 
     def test_valid_code_is_normalised(self):
         code = make_fiscalcode("SPS", "ZEI", date(1990, 5, 20))
-        worker = self.env["res.partner"].create(
-            self._worker_vals(fiscalcode=" ".join([code[:6].lower(), code[6:]]))
-        )
+        worker = self.env["res.partner"].create(self._worker_vals(fiscalcode=" ".join([code[:6].lower(), code[6:]])))
         self.assertEqual(worker.fiscalcode, code)
 
     def test_wrong_check_character_is_refused(self):
         code = make_fiscalcode("SPS", "ZEI", date(1990, 5, 20))
         wrong = code[:15] + ("A" if code[15] != "A" else "B")
-        with self.assertRaisesRegex(ValidationError, "not a valid codice fiscale"), \
-                self.cr.savepoint():
+        with self.assertRaisesRegex(ValidationError, "not a valid codice fiscale"), self.cr.savepoint():
             self.env["res.partner"].create(self._worker_vals(fiscalcode=wrong))
         self.assertFalse(self.env["res.partner"].search([("name", "=", "Ezio Esposito")]))
 
@@ -46,10 +45,12 @@ class TestFiscalcode(WelfareNetworkCommon):
             self.env["res.partner"].create(self._worker_vals())
         outsider = self.env["res.partner"].create({"name": "Outsider Srl", "is_company": True})
         with self.assertRaisesRegex(ValidationError, "not a member of the network"):
-            self.env["res.partner"].create(self._worker_vals(
-                fiscalcode=make_fiscalcode("SPS", "ZEI", date(1990, 5, 20)),
-                welfare_employer_id=outsider.id,
-            ))
+            self.env["res.partner"].create(
+                self._worker_vals(
+                    fiscalcode=make_fiscalcode("SPS", "ZEI", date(1990, 5, 20)),
+                    welfare_employer_id=outsider.id,
+                )
+            )
 
     def test_worker_is_not_a_child_contact_of_employer(self):
         with self.assertRaisesRegex(ValidationError, "must not be a contact"):
@@ -57,8 +58,12 @@ class TestFiscalcode(WelfareNetworkCommon):
 
     def test_family_member_code_matches_birth_date(self):
         with self.assertRaisesRegex(ValidationError, "encodes the birth date"):
-            self.env["welfare.family.member"].create({
-                "worker_id": self.worker_a.id, "name": "Fabio Alfieri", "relation": "child",
-                "birth_date": date(2020, 1, 1),
-                "fiscalcode": make_fiscalcode("LFR", "FBA", date(2021, 1, 1)),
-            })
+            self.env["welfare.family.member"].create(
+                {
+                    "worker_id": self.worker_a.id,
+                    "name": "Fabio Alfieri",
+                    "relation": "child",
+                    "birth_date": date(2020, 1, 1),
+                    "fiscalcode": make_fiscalcode("LFR", "FBA", date(2021, 1, 1)),
+                }
+            )

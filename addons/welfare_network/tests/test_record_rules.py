@@ -19,8 +19,7 @@ class TestRecordRules(WelfareNetworkCommon):
         with self.assertRaises(AccessError):
             self.worker_b.with_user(self.user_hr_a).read(["name", "fiscalcode"])
         # Non-worker contacts (companies, the employer) remain readable.
-        self.assertEqual(self.employer_b.with_user(self.user_hr_a).read(["name"])[0]["name"],
-                         "Coop Beta")
+        self.assertEqual(self.employer_b.with_user(self.user_hr_a).read(["name"])[0]["name"], "Coop Beta")
 
     @mute_logger("odoo.addons.base.models.ir_rule", "odoo.models")
     def test_hr_referent_cannot_write_other_workers(self):
@@ -41,18 +40,24 @@ class TestRecordRules(WelfareNetworkCommon):
     @mute_logger("odoo.addons.base.models.ir_rule", "odoo.models")
     def test_hr_referent_creates_only_own_workers(self):
         Partner = self.env["res.partner"].with_user(self.user_hr_a)
-        worker = Partner.create({
-            "name": "Nuovo Assunto", "is_welfare_worker": True,
-            "fiscalcode": make_fiscalcode("SSN", "NVO", date(1995, 2, 2)),
-            "welfare_employer_id": self.employer_a.id,
-        })
+        worker = Partner.create(
+            {
+                "name": "Nuovo Assunto",
+                "is_welfare_worker": True,
+                "fiscalcode": make_fiscalcode("SSN", "NVO", date(1995, 2, 2)),
+                "welfare_employer_id": self.employer_a.id,
+            }
+        )
         self.assertEqual(worker.welfare_employer_id, self.employer_a)
         with self.assertRaises(AccessError):
-            Partner.create({
-                "name": "Intruso", "is_welfare_worker": True,
-                "fiscalcode": make_fiscalcode("NTR", "SNT", date(1995, 3, 3)),
-                "welfare_employer_id": self.employer_b.id,
-            })
+            Partner.create(
+                {
+                    "name": "Intruso",
+                    "is_welfare_worker": True,
+                    "fiscalcode": make_fiscalcode("NTR", "SNT", date(1995, 3, 3)),
+                    "welfare_employer_id": self.employer_b.id,
+                }
+            )
         self.assertFalse(self.env["res.partner"].search([("name", "=", "Intruso")]))
 
     @mute_logger("odoo.addons.base.models.ir_rule", "odoo.models")
@@ -65,10 +70,14 @@ class TestRecordRules(WelfareNetworkCommon):
             self.parent_b.with_user(self.user_hr_a).write({"is_non_self_sufficient": True})
         self.assertFalse(self.parent_b.is_non_self_sufficient)
         with self.assertRaises(AccessError):
-            FamilyMember.create({
-                "worker_id": self.worker_b.id, "name": "Intrusa", "relation": "child",
-                "birth_date": date(2022, 1, 1),
-            })
+            FamilyMember.create(
+                {
+                    "worker_id": self.worker_b.id,
+                    "name": "Intrusa",
+                    "relation": "child",
+                    "birth_date": date(2022, 1, 1),
+                }
+            )
 
     @mute_logger("odoo.addons.base.models.ir_rule", "odoo.models")
     def test_worker_sees_only_own_data(self):
@@ -90,15 +99,15 @@ class TestRecordRules(WelfareNetworkCommon):
             self.worker_a | self.worker_b,
         )
         self.assertEqual(
-            self.env["welfare.family.member"].with_user(self.user_backoffice).search(
-                [("id", "in", (self.child_a | self.parent_b).ids)]),
+            self.env["welfare.family.member"]
+            .with_user(self.user_backoffice)
+            .search([("id", "in", (self.child_a | self.parent_b).ids)]),
             self.child_a | self.parent_b,
         )
 
     def test_portal_invitation_grants_worker_role(self):
         worker = self.worker_b
-        wizard = self.env["portal.wizard"].with_context(
-            active_ids=worker.ids, active_model="res.partner").create({})
+        wizard = self.env["portal.wizard"].with_context(active_ids=worker.ids, active_model="res.partner").create({})
         wizard.user_ids.action_grant_access()
         user = worker.user_ids
         self.assertTrue(user.has_group("base.group_portal"))

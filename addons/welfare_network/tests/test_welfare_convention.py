@@ -13,20 +13,23 @@ from .common import WelfareNetworkCommon
 @tagged("post_install", "-at_install")
 class TestWelfareConvention(WelfareNetworkCommon):
     def _convention(self, **vals):
-        return self.env["welfare.convention"].create({
-            "partner_id": self.provider.id, "commission_percent": 6.0,
-            "date_start": Date.today() - relativedelta(months=1),
-            "date_end": Date.today() + relativedelta(months=11),
-            "signed_file": base64.b64encode(b"%PDF convention"), **vals,
-        })
+        return self.env["welfare.convention"].create(
+            {
+                "partner_id": self.provider.id,
+                "commission_percent": 6.0,
+                "date_start": Date.today() - relativedelta(months=1),
+                "date_end": Date.today() + relativedelta(months=11),
+                "signed_file": base64.b64encode(b"%PDF convention"),
+                **vals,
+            }
+        )
 
     def test_activation_and_validity(self):
         convention = self._convention()
         self.assertFalse(self.provider.welfare_has_active_convention)
         convention.action_activate()
         self.assertTrue(self.provider.welfare_has_active_convention)
-        self.assertIn(self.provider, self.env["res.partner"].search(
-            [("welfare_has_active_convention", "=", True)]))
+        self.assertIn(self.provider, self.env["res.partner"].search([("welfare_has_active_convention", "=", True)]))
         with self.assertRaisesRegex(UserError, "cannot change"):
             convention.commission_percent = 2.0
         self.assertEqual(convention.commission_percent, 6.0)

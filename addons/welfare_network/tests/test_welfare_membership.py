@@ -12,8 +12,10 @@ PACT = base64.b64encode(b"%PDF-1.4 signed pact")
 @tagged("post_install", "-at_install")
 class TestWelfareMembership(WelfareNetworkCommon):
     def _propose(self, partner, **vals):
-        return self.env["welfare.membership"].with_user(self.user_backoffice).create(
-            {"partner_id": partner.id, "employee_count": 40, **vals}
+        return (
+            self.env["welfare.membership"]
+            .with_user(self.user_backoffice)
+            .create({"partner_id": partner.id, "employee_count": 40, **vals})
         )
 
     def test_full_lifecycle(self):
@@ -68,9 +70,9 @@ class TestWelfareMembership(WelfareNetworkCommon):
 
     def test_union_without_employees(self):
         union = self.env["res.partner"].create(
-            {"name": "CISL Test", "is_company": True, "welfare_member_type": "union"})
-        membership = self._propose(union, employee_count=0, date_signed=Date.today(),
-                                   pact_file=PACT)
+            {"name": "CISL Test", "is_company": True, "welfare_member_type": "union"}
+        )
+        membership = self._propose(union, employee_count=0, date_signed=Date.today(), pact_file=PACT)
         membership.action_submit()
         membership.action_activate()
         self.assertTrue(union.is_welfare_member)
@@ -78,8 +80,7 @@ class TestWelfareMembership(WelfareNetworkCommon):
     def test_single_open_membership(self):
         self._propose(self.employer_a).action_submit()
         second = self._propose(self.employer_a)
-        with self.assertRaisesRegex(ValidationError, "already has an open membership"), \
-                self.cr.savepoint():
+        with self.assertRaisesRegex(ValidationError, "already has an open membership"), self.cr.savepoint():
             second.action_submit()
         second.invalidate_recordset()
         self.assertEqual(second.state, "draft")

@@ -1,3 +1,1 @@
-from . import main
-from . import payment
-from . import portal
+from . import main, payment, portal

@@ -14,8 +14,7 @@ class WelfareVoucherWebsiteSale(WebsiteSale):
         values["welfare_error"] = request.session.pop("welfare_voucher_error", None)
         return values
 
-    @http.route(["/shop/welfare/apply"], type="http", auth="user", website=True,
-                methods=["POST"])
+    @http.route(["/shop/welfare/apply"], type="http", auth="user", website=True, methods=["POST"])
     def welfare_apply(self, **post):
         order = request.website.sale_get_order()
         if not order:
@@ -30,8 +29,7 @@ class WelfareVoucherWebsiteSale(WebsiteSale):
             return request.redirect("/shop/payment/validate")
         return request.redirect("/shop/payment")
 
-    @http.route(["/shop/welfare/remove"], type="http", auth="user", website=True,
-                methods=["POST"])
+    @http.route(["/shop/welfare/remove"], type="http", auth="user", website=True, methods=["POST"])
     def welfare_remove(self, **post):
         order = request.website.sale_get_order()
         if order:

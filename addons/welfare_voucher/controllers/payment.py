@@ -19,14 +19,15 @@ class WelfarePaymentPortal(PaymentPortal):
         self._document_check_access("sale.order", order_sudo.id, access_token)
         order_sudo._check_cart_is_ready_to_be_paid()
         self._validate_transaction_kwargs(kwargs)
-        kwargs.update({
-            "partner_id": order_sudo.partner_invoice_id.id,
-            "currency_id": order_sudo.currency_id.id,
-            "sale_order_id": order_sudo.id,
-            "amount": order_sudo.amount_total - order_sudo.amount_paid,
-        })
-        tx_sudo = self._create_transaction(
-            custom_create_values={"sale_order_ids": [(6, 0, order_sudo.ids)]}, **kwargs)
+        kwargs.update(
+            {
+                "partner_id": order_sudo.partner_invoice_id.id,
+                "currency_id": order_sudo.currency_id.id,
+                "sale_order_id": order_sudo.id,
+                "amount": order_sudo.amount_total - order_sudo.amount_paid,
+            }
+        )
+        tx_sudo = self._create_transaction(custom_create_values={"sale_order_ids": [(6, 0, order_sudo.ids)]}, **kwargs)
         request.session["__website_sale_last_tx_id"] = tx_sudo.id
         self._validate_transaction_for_order(tx_sudo, order_sudo)
         return tx_sudo._get_processing_values()

@@ -11,15 +11,21 @@ class AccountMove(models.Model):
         for credit_note in posted.filtered(lambda m: m.move_type == "out_refund"):
             for line in credit_note.invoice_line_ids.filtered("sale_line_ids"):
                 to_refund = line.price_total
-                redeems = self.env["welfare.voucher.move"].sudo().search([
-                    ("sale_order_line_id", "in", line.sale_line_ids.ids),
-                    ("move_type", "=", "redeem"),
-                ])
+                redeems = (
+                    self.env["welfare.voucher.move"]
+                    .sudo()
+                    .search(
+                        [
+                            ("sale_order_line_id", "in", line.sale_line_ids.ids),
+                            ("move_type", "=", "redeem"),
+                        ]
+                    )
+                )
                 for redeem in redeems:
                     if credit_note.currency_id.compare_amounts(to_refund, 0) <= 0:
                         break
                     refunds = redeem._refund(
-                        self.env._("Credit note %(name)s", name=credit_note.name),
-                        amount=to_refund)
+                        self.env._("Credit note %(name)s", name=credit_note.name), amount=to_refund
+                    )
                     to_refund -= sum(refunds.mapped("amount"))
         return posted

@@ -7,14 +7,15 @@ class PaymentProvider(models.Model):
 
     _inherit = "payment.provider"
 
-    code = fields.Selection(selection_add=[("welfare", "Welfare credit")],
-                            ondelete={"welfare": "set default"})
+    code = fields.Selection(selection_add=[("welfare", "Welfare credit")], ondelete={"welfare": "set default"})
 
     def _compute_feature_support_fields(self):
         super()._compute_feature_support_fields()
-        self.filtered(lambda p: p.code == "welfare").update({
-            "support_refund": "partial",
-        })
+        self.filtered(lambda p: p.code == "welfare").update(
+            {
+                "support_refund": "partial",
+            }
+        )
 
     @api.model
     def _get_compatible_providers(self, *args, **kwargs):

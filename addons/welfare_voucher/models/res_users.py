@@ -24,11 +24,12 @@ class ResUsers(models.Model):
         failures = user.welfare_redeem_failures + 1
         values = {"welfare_redeem_failures": failures}
         if failures >= MAX_FAILURES:
-            values.update({
-                "welfare_redeem_failures": 0,
-                "welfare_redeem_blocked_until": fields.Datetime.now()
-                + timedelta(minutes=BLOCK_MINUTES),
-            })
+            values.update(
+                {
+                    "welfare_redeem_failures": 0,
+                    "welfare_redeem_blocked_until": fields.Datetime.now() + timedelta(minutes=BLOCK_MINUTES),
+                }
+            )
         user.write(values)
 
     def _welfare_redeem_succeeded(self):

@@ -5,15 +5,14 @@ from odoo.exceptions import UserError
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    welfare_move_ids = fields.One2many("welfare.voucher.move", "sale_order_id",
-                                       string="Welfare Ledger")
-    welfare_amount = fields.Monetary(string="Paid with Welfare",
-                                     compute="_compute_welfare_amount")
+    welfare_move_ids = fields.One2many("welfare.voucher.move", "sale_order_id", string="Welfare Ledger")
+    welfare_amount = fields.Monetary(string="Paid with Welfare", compute="_compute_welfare_amount")
 
     def _compute_welfare_amount(self):
         for order in self:
-            order.welfare_amount = -sum(order.sudo().welfare_move_ids.filtered(
-                lambda m: m.move_type in ("redeem", "refund")).mapped("amount"))
+            order.welfare_amount = -sum(
+                order.sudo().welfare_move_ids.filtered(lambda m: m.move_type in ("redeem", "refund")).mapped("amount")
+            )
 
     def _welfare_worker(self):
         self.ensure_one()
@@ -31,8 +30,7 @@ class SaleOrder(models.Model):
             category = template.welfare_category_id
             if not (category and template.welfare_sellable):
                 continue
-            paid = -sum(moves.filtered(lambda m, line=line: m.sale_order_line_id == line)
-                        .mapped("amount"))
+            paid = -sum(moves.filtered(lambda m, line=line: m.sale_order_line_id == line).mapped("amount"))
             remaining = self.currency_id.round(line.price_total - paid)
             if self.currency_id.compare_amounts(remaining, 0) > 0:
                 needs.append((line, category, remaining))
@@ -45,14 +43,14 @@ class SaleOrder(models.Model):
         if not worker or self.state not in ("draft", "sent"):
             return {}
         vouchers = self._welfare_vouchers(worker)
-        return vouchers._plan_spending(self._welfare_needs(), worker,
-                                       fields.Date.context_today(self))
+        return vouchers._plan_spending(self._welfare_needs(), worker, fields.Date.context_today(self))
 
     def _welfare_vouchers(self, worker):
         """The worker's active vouchers that can pay this order (same currency)."""
         self.ensure_one()
-        return self.env["welfare.voucher"]._worker_vouchers(worker).filtered(
-            lambda v: v.currency_id == self.currency_id)
+        return (
+            self.env["welfare.voucher"]._worker_vouchers(worker).filtered(lambda v: v.currency_id == self.currency_id)
+        )
 
     def _welfare_checkout_summary(self):
         """What the checkout shows: credit available, what it can pay in this cart."""
@@ -62,16 +60,20 @@ class SaleOrder(models.Model):
         plan = self._welfare_plan()
         return {
             "worker": worker,
-            "credit": sum(vouchers.filtered(
-                lambda v: v._is_usable_on(fields.Date.context_today(self))).mapped("balance")),
+            "credit": sum(
+                vouchers.filtered(lambda v: v._is_usable_on(fields.Date.context_today(self))).mapped("balance")
+            ),
             "coverable": sum(amount for parts in plan.values() for _v, amount in parts),
             "paid": self.welfare_amount,
             "lines": plan,
         }
 
     def _welfare_provider(self):
-        return self.env["payment.provider"].sudo().search(
-            [("code", "=", "welfare"), ("company_id", "=", self.company_id.id)], limit=1)
+        return (
+            self.env["payment.provider"]
+            .sudo()
+            .search([("code", "=", "welfare"), ("company_id", "=", self.company_id.id)], limit=1)
+        )
 
     def _welfare_apply_credit(self):
         """Pay the eligible part of the cart with welfare credit (earliest expiry first),
@@ -85,36 +87,43 @@ class SaleOrder(models.Model):
             raise UserError(self.env._("Only workers of the network can pay with welfare credit."))
         vouchers = order._welfare_vouchers(worker)
         vouchers._lock()
-        plan = vouchers._plan_spending(order._welfare_needs(), worker,
-                                       fields.Date.context_today(self))
-        total = order.currency_id.round(
-            sum(amount for parts in plan.values() for _v, amount in parts))
+        plan = vouchers._plan_spending(order._welfare_needs(), worker, fields.Date.context_today(self))
+        total = order.currency_id.round(sum(amount for parts in plan.values() for _v, amount in parts))
         if order.currency_id.compare_amounts(total, 0) <= 0:
-            raise UserError(self.env._(
-                "Nothing in this cart can be paid with your welfare credit."))
+            raise UserError(self.env._("Nothing in this cart can be paid with your welfare credit."))
         provider = order._welfare_provider()
         if not provider:
-            raise UserError(self.env._("Welfare payments are not configured for %(company)s.",
-                                       company=order.company_id.name))
-        tx = self.env["payment.transaction"].sudo().create({
-            "provider_id": provider.id,
-            "payment_method_id": provider.payment_method_ids[:1].id,
-            "reference": self.env["payment.transaction"]._compute_reference(
-                "welfare", prefix=order.name),
-            "amount": total,
-            "currency_id": order.currency_id.id,
-            "partner_id": order.partner_invoice_id.id,
-            "operation": "offline",
-            "sale_order_ids": [Command.set(order.ids)],
-        })
+            raise UserError(
+                self.env._("Welfare payments are not configured for %(company)s.", company=order.company_id.name)
+            )
+        tx = (
+            self.env["payment.transaction"]
+            .sudo()
+            .create(
+                {
+                    "provider_id": provider.id,
+                    "payment_method_id": provider.payment_method_ids[:1].id,
+                    "reference": self.env["payment.transaction"]._compute_reference("welfare", prefix=order.name),
+                    "amount": total,
+                    "currency_id": order.currency_id.id,
+                    "partner_id": order.partner_invoice_id.id,
+                    "operation": "offline",
+                    "sale_order_ids": [Command.set(order.ids)],
+                }
+            )
+        )
         for line, parts in plan.items():
             for voucher, amount in parts:
-                voucher._redeem(amount, line.product_id.product_tmpl_id.welfare_category_id,
-                                self.env._("Order %(order)s", order=order.name),
-                                sale_order_id=order.id, sale_order_line_id=line.id,
-                                provider_id=line.product_id.product_tmpl_id
-                                .welfare_provider_id.id,
-                                transaction_id=tx.id, description=line.name)
+                voucher._redeem(
+                    amount,
+                    line.product_id.product_tmpl_id.welfare_category_id,
+                    self.env._("Order %(order)s", order=order.name),
+                    sale_order_id=order.id,
+                    sale_order_line_id=line.id,
+                    provider_id=line.product_id.product_tmpl_id.welfare_provider_id.id,
+                    transaction_id=tx.id,
+                    description=line.name,
+                )
         tx._set_done()
         tx._post_process()
         return tx
@@ -123,8 +132,10 @@ class SaleOrder(models.Model):
         """While welfare credit paid only part of a cart, the cart stays open for the
         rest: the welfare transaction does not count as the cart's payment."""
         self.ensure_one()
-        if self.state in ("draft", "sent") and self.currency_id.compare_amounts(
-                self.amount_paid, self.amount_total) < 0:
+        if (
+            self.state in ("draft", "sent")
+            and self.currency_id.compare_amounts(self.amount_paid, self.amount_total) < 0
+        ):
             others = self.transaction_ids.sudo().filtered(lambda t: t.provider_code != "welfare")
             return others._get_last()
         return super().get_portal_last_transaction()
@@ -138,7 +149,8 @@ class SaleOrder(models.Model):
                 amount = sum(moves.mapped("amount"))
                 if tx and tx.state == "done":
                     refund_tx = tx._create_child_transaction(
-                        amount, is_refund=True, sale_order_ids=[Command.set(order.ids)])
+                        amount, is_refund=True, sale_order_ids=[Command.set(order.ids)]
+                    )
                     refund_tx._set_done()
                     refund_tx._post_process()
             order.invalidate_recordset(["amount_paid", "transaction_ids"])
@@ -160,14 +172,19 @@ class SaleOrder(models.Model):
         """Reconcile the welfare payments' receivable lines with the order's invoices."""
         for order in self.sudo():
             invoices = order.invoice_ids.filtered(
-                lambda m: m.state == "posted" and m.move_type == "out_invoice"
-                and m.payment_state not in ("paid", "in_payment"))
+                lambda m: (
+                    m.state == "posted"
+                    and m.move_type == "out_invoice"
+                    and m.payment_state not in ("paid", "in_payment")
+                )
+            )
             payments = order.transaction_ids.filtered(
-                lambda t: t.provider_code == "welfare" and t.state == "done").payment_id
+                lambda t: t.provider_code == "welfare" and t.state == "done"
+            ).payment_id
             for invoice in invoices:
-                receivable = invoice.line_ids.filtered(
-                    lambda l: l.account_id.account_type == "asset_receivable")
+                receivable = invoice.line_ids.filtered(lambda l: l.account_id.account_type == "asset_receivable")
                 payment_lines = payments.move_id.line_ids.filtered(
-                    lambda l: l.account_id in receivable.account_id and not l.reconciled)
+                    lambda l, r=receivable: l.account_id in r.account_id and not l.reconciled
+                )
                 if payment_lines:
                     (receivable + payment_lines).reconcile()

@@ -14,34 +14,46 @@ class WelfareCampaign(models.Model):
     _check_company_auto = True
 
     name = fields.Char(required=True, tracking=True)
-    fund_id = fields.Many2one("welfare.fund", required=True, tracking=True, check_company=True,
-                              domain="[('state', '=', 'open')]")
+    fund_id = fields.Many2one(
+        "welfare.fund", required=True, tracking=True, check_company=True, domain="[('state', '=', 'open')]"
+    )
     company_id = fields.Many2one(related="fund_id.company_id", store=True)
     currency_id = fields.Many2one(related="fund_id.currency_id")
     state = fields.Selection(
-        [("draft", "Draft"), ("ready", "Ready"), ("issuing", "Issuing"), ("done", "Issued"),
-         ("undone", "Undone")],
-        default="draft", required=True, tracking=True, copy=False,
+        [("draft", "Draft"), ("ready", "Ready"), ("issuing", "Issuing"), ("done", "Issued"), ("undone", "Undone")],
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
     )
     # --- selection ---------------------------------------------------------
-    employer_ids = fields.Many2many("res.partner", string="Members",
-                                    domain="[('welfare_member_type', '!=', False)]",
-                                    help="Leave empty for the workers of every member.")
+    employer_ids = fields.Many2many(
+        "res.partner",
+        string="Members",
+        domain="[('welfare_member_type', '!=', False)]",
+        help="Leave empty for the workers of every member.",
+    )
     ambit_ids = fields.Many2many("welfare.ambit", string="Residence Ambits")
     family_criterion = fields.Selection(
-        [("none", "No family criterion"), ("child_age", "Has a child in an age range"),
-         ("elderly_or_dependent", "Cares for a relative aged 75+ or non-self-sufficient")],
-        default="none", required=True)
+        [
+            ("none", "No family criterion"),
+            ("child_age", "Has a child in an age range"),
+            ("elderly_or_dependent", "Cares for a relative aged 75+ or non-self-sufficient"),
+        ],
+        default="none",
+        required=True,
+    )
     child_age_min = fields.Integer(default=0)
     child_age_max = fields.Integer(default=3)
     # --- amount rule -------------------------------------------------------
     amount_fixed = fields.Monetary(string="Fixed Amount", tracking=True)
     amount_per_child = fields.Monetary(
-        string="Amount per Qualifying Child", tracking=True,
+        string="Amount per Qualifying Child",
+        tracking=True,
         help="Added for each child in the age range (with the child criterion) or each "
-        "fiscally dependent child otherwise.")
-    date_start = fields.Date(string="Vouchers Valid From", required=True,
-                             default=fields.Date.context_today)
+        "fiscally dependent child otherwise.",
+    )
+    date_start = fields.Date(string="Vouchers Valid From", required=True, default=fields.Date.context_today)
     date_end = fields.Date(string="Vouchers Valid Until", required=True)
     send_email = fields.Boolean(default=True, help="Email each worker their voucher PDF.")
     # --- progress ----------------------------------------------------------
@@ -53,8 +65,7 @@ class WelfareCampaign(models.Model):
 
     _sql_constraints = [
         ("dates_order", "CHECK(date_end >= date_start)", "Vouchers cannot expire before they start."),
-        ("amounts_positive", "CHECK(amount_fixed >= 0 AND amount_per_child >= 0)",
-         "Amounts cannot be negative."),
+        ("amounts_positive", "CHECK(amount_fixed >= 0 AND amount_per_child >= 0)", "Amounts cannot be negative."),
     ]
 
     @api.depends("line_ids.state", "line_ids.amount")
@@ -77,11 +88,10 @@ class WelfareCampaign(models.Model):
         workers = self.env["res.partner"].search(domain)
         if self.family_criterion == "child_age":
             workers = workers.filtered(
-                lambda w: w._welfare_has_child_aged(self.child_age_min, self.child_age_max,
-                                                    on_date=self.date_start))
+                lambda w: w._welfare_has_child_aged(self.child_age_min, self.child_age_max, on_date=self.date_start)
+            )
         elif self.family_criterion == "elderly_or_dependent":
-            workers = workers.filtered(
-                lambda w: w._welfare_cares_for_elderly_or_dependent(on_date=self.date_start))
+            workers = workers.filtered(lambda w: w._welfare_cares_for_elderly_or_dependent(on_date=self.date_start))
         return workers
 
     def _amount_for(self, worker):
@@ -89,11 +99,10 @@ class WelfareCampaign(models.Model):
         self.ensure_one()
         if self.family_criterion == "child_age":
             children = worker._welfare_family_members_matching(
-                relations=["child"], min_age=self.child_age_min, max_age=self.child_age_max,
-                on_date=self.date_start)
+                relations=["child"], min_age=self.child_age_min, max_age=self.child_age_max, on_date=self.date_start
+            )
         else:
-            children = worker._welfare_family_members_matching(relations=["child"],
-                                                               dependent=True)
+            children = worker._welfare_family_members_matching(relations=["child"], dependent=True)
         amount = self.amount_fixed + self.amount_per_child * len(children)
         if self.fund_id.max_per_worker:
             amount = min(amount, self.fund_id.max_per_worker)
@@ -114,10 +123,13 @@ class WelfareCampaign(models.Model):
                 raise UserError(self.env._("No worker matches the campaign's criteria."))
             total = sum(campaign.line_ids.mapped("amount"))
             if campaign.currency_id.compare_amounts(total, campaign.fund_id.amount_available) > 0:
-                raise UserError(self.env._(
-                    "The campaign needs %(total)s but the fund has %(available)s available.",
-                    total=campaign.currency_id.format(total),
-                    available=campaign.currency_id.format(campaign.fund_id.amount_available)))
+                raise UserError(
+                    self.env._(
+                        "The campaign needs %(total)s but the fund has %(available)s available.",
+                        total=campaign.currency_id.format(total),
+                        available=campaign.currency_id.format(campaign.fund_id.amount_available),
+                    )
+                )
         return True
 
     def action_issue(self):
@@ -153,12 +165,15 @@ class WelfareCampaign(models.Model):
         for campaign in self:
             vouchers = campaign.line_ids.voucher_id
             used = vouchers.filtered(
-                lambda v: v.state != "active"
-                or v.currency_id.compare_amounts(v.balance, v.value) != 0)
+                lambda v: v.state != "active" or v.currency_id.compare_amounts(v.balance, v.value) != 0
+            )
             if used:
-                raise UserError(self.env._(
-                    "These vouchers were already used and cannot be undone: %(codes)s",
-                    codes=", ".join(used.mapped("code"))))
+                raise UserError(
+                    self.env._(
+                        "These vouchers were already used and cannot be undone: %(codes)s",
+                        codes=", ".join(used.mapped("code")),
+                    )
+                )
             vouchers.action_cancel()
             campaign.line_ids.filtered(lambda l: l.state == "pending").state = "skipped"
             campaign.state = "undone"

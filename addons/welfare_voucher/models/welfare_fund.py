@@ -24,86 +24,97 @@ class WelfareFund(models.Model):
     _check_company_auto = True
 
     name = fields.Char(required=True, tracking=True)
-    fund_type = fields.Selection(FUND_TYPES, required=True, default="regional_grant",
-                                 tracking=True)
-    funder_id = fields.Many2one("res.partner", string="Funder", required=True, tracking=True,
-                                check_company=True)
+    fund_type = fields.Selection(FUND_TYPES, required=True, default="regional_grant", tracking=True)
+    funder_id = fields.Many2one("res.partner", string="Funder", required=True, tracking=True, check_company=True)
     employer_id = fields.Many2one(
-        "res.partner", string="Employer", tracking=True, check_company=True,
+        "res.partner",
+        string="Employer",
+        tracking=True,
+        check_company=True,
         domain="[('welfare_member_type', '!=', False)]",
         help="For employer contributions and converted bonuses: the member whose workers "
         "may receive vouchers from this fund.",
     )
-    company_id = fields.Many2one("res.company", required=True, index=True,
-                                 default=lambda self: self.env.company)
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(related="company_id.currency_id")
     budget = fields.Monetary(required=True, tracking=True)
-    date_start = fields.Date(string="Valid From", required=True, tracking=True,
-                             default=fields.Date.context_today)
+    date_start = fields.Date(string="Valid From", required=True, tracking=True, default=fields.Date.context_today)
     date_end = fields.Date(string="Valid Until", required=True, tracking=True)
     state = fields.Selection(
         [("draft", "Draft"), ("open", "Open"), ("closed", "Closed")],
-        default="draft", required=True, tracking=True,
+        default="draft",
+        required=True,
+        tracking=True,
     )
     category_ids = fields.Many2many(
-        "welfare.service.category", string="Eligible Categories", required=True,
+        "welfare.service.category",
+        string="Eligible Categories",
+        required=True,
         help="Vouchers of this fund pay only for these categories (subcategories included).",
     )
     max_per_worker = fields.Monetary(
-        string="Maximum per Worker", tracking=True,
+        string="Maximum per Worker",
+        tracking=True,
         help="Total a worker may receive from this fund (0: no limit).",
     )
     payment_mode = fields.Selection(
-        PAYMENT_MODES, required=True, default="copay", tracking=True,
+        PAYMENT_MODES,
+        required=True,
+        default="copay",
+        tracking=True,
         help="Art. 51 c.2 / c.3-bis TUIR and DM 25/3/2016 art. 6: a voucher pays one service "
         "for its full nominal value, with no top-up by the worker. Regional grants may "
         "instead cover a share of the cost.",
     )
     apply_c3_ceiling = fields.Boolean(
-        string="Fringe-benefit Ceiling", default=True,
-        help="Track spending on TUIR art. 51 c.3 goods and services against the yearly "
-        "exempt ceiling of each worker.",
+        string="Fringe-benefit Ceiling",
+        default=True,
+        help="Track spending on TUIR art. 51 c.3 goods and services against the yearly exempt ceiling of each worker.",
     )
-    target_worker_count = fields.Integer(string="Target Workers",
-                                         help="Workers the funder expects to reach.")
+    target_worker_count = fields.Integer(string="Target Workers", help="Workers the funder expects to reach.")
     voucher_ids = fields.One2many("welfare.voucher", "fund_id", string="Vouchers")
     campaign_ids = fields.One2many("welfare.campaign", "fund_id", string="Campaigns")
     amount_allocated = fields.Monetary(string="Allocated", compute="_compute_amounts")
     amount_spent = fields.Monetary(string="Spent", compute="_compute_amounts")
-    amount_lapsed = fields.Monetary(string="Lapsed", compute="_compute_amounts",
-                                    help="Expired or cancelled credit, back to the fund.")
+    amount_lapsed = fields.Monetary(
+        string="Lapsed", compute="_compute_amounts", help="Expired or cancelled credit, back to the fund."
+    )
     amount_open = fields.Monetary(string="Open Balances", compute="_compute_amounts")
     amount_available = fields.Monetary(string="Available", compute="_compute_amounts")
     worker_count = fields.Integer(string="Workers Reached", compute="_compute_amounts")
 
     _sql_constraints = [
         ("budget_positive", "CHECK(budget >= 0)", "The budget cannot be negative."),
-        ("max_per_worker_positive", "CHECK(max_per_worker >= 0)",
-         "The maximum per worker cannot be negative."),
+        ("max_per_worker_positive", "CHECK(max_per_worker >= 0)", "The maximum per worker cannot be negative."),
         ("dates_order", "CHECK(date_end >= date_start)", "A fund cannot end before it starts."),
     ]
 
     def _compute_amounts(self):
-        groups = self.env["welfare.voucher.move"].sudo()._read_group(
-            [("fund_id", "in", self.ids)], ["fund_id", "move_type"], ["amount:sum"])
+        groups = (
+            self.env["welfare.voucher.move"]
+            .sudo()
+            ._read_group([("fund_id", "in", self.ids)], ["fund_id", "move_type"], ["amount:sum"])
+        )
         sums = {(fund.id, move_type): amount for fund, move_type, amount in groups}
-        workers = dict(self.env["welfare.voucher"].sudo()._read_group(
-            [("fund_id", "in", self.ids), ("state", "!=", "cancelled")],
-            ["fund_id"], ["worker_id:count_distinct"]))
+        workers = dict(
+            self.env["welfare.voucher"]
+            .sudo()
+            ._read_group(
+                [("fund_id", "in", self.ids), ("state", "!=", "cancelled")], ["fund_id"], ["worker_id:count_distinct"]
+            )
+        )
         for fund in self:
             get = lambda move_type, fund=fund: sums.get((fund.id, move_type), 0.0)  # noqa: E731
             fund.amount_allocated = get("issue")
             fund.amount_spent = -get("redeem") - get("refund")
             fund.amount_lapsed = -get("lapse") - get("cancel")
-            fund.amount_open = fund.amount_allocated - fund.amount_spent - fund.amount_lapsed \
-                + get("adjustment")
+            fund.amount_open = fund.amount_allocated - fund.amount_spent - fund.amount_lapsed + get("adjustment")
             fund.amount_available = fund.budget - fund.amount_allocated + fund.amount_lapsed
             fund.worker_count = workers.get(fund, 0)
 
     def _lock(self):
         """Row lock on the fund while money is allocated from it."""
-        self.env.cr.execute(SQL(
-            "SELECT id FROM welfare_fund WHERE id IN %s ORDER BY id FOR UPDATE", tuple(self.ids)))
+        self.env.cr.execute(SQL("SELECT id FROM welfare_fund WHERE id IN %s ORDER BY id FOR UPDATE", tuple(self.ids)))
 
     def _check_allocation(self, amount, worker=None):
         """Refuse an allocation over the available budget or the per-worker maximum."""
@@ -114,42 +125,63 @@ class WelfareFund(models.Model):
         if self.state != "open":
             raise UserError(self.env._("The fund %(fund)s is not open.", fund=self.name))
         if currency.compare_amounts(amount, self.amount_available) > 0:
-            raise UserError(self.env._(
-                "The fund %(fund)s has %(available)s available: %(amount)s cannot be allocated.",
-                fund=self.name, available=currency.format(self.amount_available),
-                amount=currency.format(amount)))
+            raise UserError(
+                self.env._(
+                    "The fund %(fund)s has %(available)s available: %(amount)s cannot be allocated.",
+                    fund=self.name,
+                    available=currency.format(self.amount_available),
+                    amount=currency.format(amount),
+                )
+            )
         if worker and self.max_per_worker:
-            already = sum(self.env["welfare.voucher"].sudo().search([
-                ("fund_id", "=", self.id), ("worker_id", "=", worker.id),
-                ("state", "!=", "cancelled"),
-            ]).mapped("value"))
+            already = sum(
+                self.env["welfare.voucher"]
+                .sudo()
+                .search(
+                    [
+                        ("fund_id", "=", self.id),
+                        ("worker_id", "=", worker.id),
+                        ("state", "!=", "cancelled"),
+                    ]
+                )
+                .mapped("value")
+            )
             if currency.compare_amounts(already + amount, self.max_per_worker) > 0:
-                raise UserError(self.env._(
-                    "%(worker)s would receive %(total)s from %(fund)s, over the maximum of "
-                    "%(max)s per worker.", worker=worker.name, fund=self.name,
-                    total=currency.format(already + amount),
-                    max=currency.format(self.max_per_worker)))
+                raise UserError(
+                    self.env._(
+                        "%(worker)s would receive %(total)s from %(fund)s, over the maximum of %(max)s per worker.",
+                        worker=worker.name,
+                        fund=self.name,
+                        total=currency.format(already + amount),
+                        max=currency.format(self.max_per_worker),
+                    )
+                )
 
     @api.constrains("budget")
     def _check_budget_covers_allocations(self):
         self.invalidate_recordset(["amount_allocated", "amount_lapsed", "amount_available"])
         for fund in self:
             if fund.currency_id.compare_amounts(fund.amount_available, 0) < 0:
-                raise ValidationError(self.env._(
-                    "The budget of %(fund)s cannot be lower than what is already allocated.",
-                    fund=fund.name))
+                raise ValidationError(
+                    self.env._("The budget of %(fund)s cannot be lower than what is already allocated.", fund=fund.name)
+                )
 
     def action_open(self):
         for fund in self:
             if fund.state != "draft":
                 raise UserError(self.env._("Only draft funds can be opened."))
             if not fund.category_ids:
-                raise UserError(self.env._(
-                    "Choose the eligible categories of %(fund)s first.", fund=fund.name))
+                raise UserError(self.env._("Choose the eligible categories of %(fund)s first.", fund=fund.name))
         self.write({"state": "open"})
 
     def action_close(self):
         self.write({"state": "closed"})
+
+    @api.model
+    def _demo_align_pricelists(self):
+        """Demo only: the shop sells in the company's currency, the currency of the funds
+        (Odoo's demo adds pricelists in other currencies for foreign countries)."""
+        self.env["product.pricelist"].search([("currency_id", "!=", self.env.company.currency_id.id)]).action_archive()
 
     def _covers_category(self, category):
         self.ensure_one()

@@ -17,12 +17,12 @@ class VoucherCodeError(UserError):
 def new_voucher_code():
     """16 random characters (80 bits) from a secure source, in groups of four."""
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(16))
-    return "-".join(raw[i:i + 4] for i in range(0, 16, 4))
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
 
 
 def normalize_code(code):
     raw = "".join(ch for ch in (code or "").upper() if ch.isalnum())
-    return "-".join(raw[i:i + 4] for i in range(0, len(raw), 4))
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
 
 class WelfareVoucher(models.Model):
@@ -35,28 +35,31 @@ class WelfareVoucher(models.Model):
     _rec_name = "code"
     _check_company_auto = True
 
-    code = fields.Char(required=True, readonly=True, copy=False, index=True,
-                       default=lambda self: new_voucher_code())
-    worker_id = fields.Many2one("res.partner", string="Worker", required=True, index=True,
-                                readonly=True, domain="[('is_welfare_worker', '=', True)]")
-    employer_id = fields.Many2one(related="worker_id.welfare_employer_id", store=True,
-                                  string="Employer")
-    fund_id = fields.Many2one("welfare.fund", required=True, index=True, readonly=True,
-                              check_company=True)
+    code = fields.Char(required=True, readonly=True, copy=False, index=True, default=lambda self: new_voucher_code())
+    worker_id = fields.Many2one(
+        "res.partner",
+        string="Worker",
+        required=True,
+        index=True,
+        readonly=True,
+        domain="[('is_welfare_worker', '=', True)]",
+    )
+    employer_id = fields.Many2one(related="worker_id.welfare_employer_id", store=True, string="Employer")
+    fund_id = fields.Many2one("welfare.fund", required=True, index=True, readonly=True, check_company=True)
     campaign_id = fields.Many2one("welfare.campaign", index=True, readonly=True)
     company_id = fields.Many2one(related="fund_id.company_id", store=True)
     currency_id = fields.Many2one(related="fund_id.currency_id")
     value = fields.Monetary(required=True, readonly=True, tracking=True)
-    balance = fields.Monetary(compute="_compute_balance", store=True,
-                              help="Sum of the voucher's ledger.")
-    category_ids = fields.Many2many(
-        "welfare.service.category", string="Eligible Categories", readonly=True)
+    balance = fields.Monetary(compute="_compute_balance", store=True, help="Sum of the voucher's ledger.")
+    category_ids = fields.Many2many("welfare.service.category", string="Eligible Categories", readonly=True)
     date_start = fields.Date(string="Valid From", required=True, readonly=True)
     date_end = fields.Date(string="Valid Until", required=True, readonly=True, tracking=True)
     state = fields.Selection(
-        [("active", "Active"), ("exhausted", "Exhausted"), ("expired", "Expired"),
-         ("cancelled", "Cancelled")],
-        compute="_compute_state", store=True, index=True, tracking=True,
+        [("active", "Active"), ("exhausted", "Exhausted"), ("expired", "Expired"), ("cancelled", "Cancelled")],
+        compute="_compute_state",
+        store=True,
+        index=True,
+        tracking=True,
     )
     move_ids = fields.One2many("welfare.voucher.move", "voucher_id", string="Ledger")
     reminder_sent = fields.Boolean(readonly=True, copy=False)
@@ -65,19 +68,19 @@ class WelfareVoucher(models.Model):
     _sql_constraints = [
         ("code_unique", "unique(code)", "Voucher codes are unique."),
         ("value_positive", "CHECK(value > 0)", "A voucher has a positive value."),
-        ("balance_not_negative", "CHECK(balance >= 0)",
-         "A voucher balance can never be negative."),
-        ("dates_order", "CHECK(date_end >= date_start)",
-         "A voucher cannot expire before it is valid."),
+        ("balance_not_negative", "CHECK(balance >= 0)", "A voucher balance can never be negative."),
+        ("dates_order", "CHECK(date_end >= date_start)", "A voucher cannot expire before it is valid."),
     ]
 
     @api.depends("move_ids.amount")
     def _compute_balance(self):
-        groups = dict(self.env["welfare.voucher.move"].sudo()._read_group(
-            [("voucher_id", "in", self.ids)], ["voucher_id"], ["amount:sum"]))
+        groups = dict(
+            self.env["welfare.voucher.move"]
+            .sudo()
+            ._read_group([("voucher_id", "in", self.ids)], ["voucher_id"], ["amount:sum"])
+        )
         for voucher in self:
-            voucher.balance = groups.get(voucher._origin, 0.0) if voucher.id else sum(
-                voucher.move_ids.mapped("amount"))
+            voucher.balance = groups.get(voucher._origin, 0.0) if voucher.id else sum(voucher.move_ids.mapped("amount"))
 
     @api.depends("balance", "move_ids.move_type")
     def _compute_state(self):
@@ -108,14 +111,16 @@ class WelfareVoucher(models.Model):
         """Active, started and not past its end date (expiry is enforced here, not only
         by the nightly job)."""
         self.ensure_one()
-        return (self.state == "active" and self.date_start <= on_date <= self.date_end
-                and self.currency_id.compare_amounts(self.balance, 0) > 0)
+        return (
+            self.state == "active"
+            and self.date_start <= on_date <= self.date_end
+            and self.currency_id.compare_amounts(self.balance, 0) > 0
+        )
 
     def _covers_category(self, category):
         self.ensure_one()
         categories = self.category_ids or self.fund_id.category_ids
-        return bool(category) and any(
-            category.parent_path.startswith(c.parent_path) for c in categories)
+        return bool(category) and any(category.parent_path.startswith(c.parent_path) for c in categories)
 
     def _check_spendable(self, category, worker, on_date):
         """Raise a clear UserError unless this voucher can pay for ``category``."""
@@ -125,21 +130,25 @@ class WelfareVoucher(models.Model):
         if self.state == "cancelled":
             raise UserError(self.env._("Voucher %(code)s was cancelled.", code=self.code))
         if self.state == "expired" or on_date > self.date_end:
-            raise UserError(self.env._("Voucher %(code)s expired on %(date)s.",
-                                       code=self.code, date=self.date_end))
+            raise UserError(self.env._("Voucher %(code)s expired on %(date)s.", code=self.code, date=self.date_end))
         if on_date < self.date_start:
-            raise UserError(self.env._("Voucher %(code)s is valid from %(date)s.",
-                                       code=self.code, date=self.date_start))
+            raise UserError(
+                self.env._("Voucher %(code)s is valid from %(date)s.", code=self.code, date=self.date_start)
+            )
         if self.currency_id.compare_amounts(self.balance, 0) <= 0:
             raise UserError(self.env._("Voucher %(code)s has no credit left.", code=self.code))
         if not self._covers_category(category):
-            raise UserError(self.env._(
-                "Voucher %(code)s cannot pay for %(category)s.",
-                code=self.code, category=category.display_name or self.env._("this service")))
+            raise UserError(
+                self.env._(
+                    "Voucher %(code)s cannot pay for %(category)s.",
+                    code=self.code,
+                    category=category.display_name or self.env._("this service"),
+                )
+            )
         if not category._is_worker_eligible(worker, on_date):
-            raise UserError(self.env._(
-                "%(category)s: %(rule)s.", category=category.name,
-                rule=category.eligibility_summary))
+            raise UserError(
+                self.env._("%(category)s: %(rule)s.", category=category.name, rule=category.eligibility_summary)
+            )
 
     def _lock(self):
         """Take the row locks on the vouchers at the moment credit is taken. A voucher
@@ -149,13 +158,15 @@ class WelfareVoucher(models.Model):
             return
         try:
             with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(SQL(
-                    "SELECT id FROM welfare_voucher WHERE id IN %s ORDER BY id FOR UPDATE NOWAIT",
-                    tuple(self.ids)))
+                self.env.cr.execute(
+                    SQL("SELECT id FROM welfare_voucher WHERE id IN %s ORDER BY id FOR UPDATE NOWAIT", tuple(self.ids))
+                )
         except (LockNotAvailable, SerializationFailure) as e:
-            raise UserError(self.env._(
-                "This welfare credit is being used in another payment right now. "
-                "Reload the page and try again.")) from e
+            raise UserError(
+                self.env._(
+                    "This welfare credit is being used in another payment right now. Reload the page and try again."
+                )
+            ) from e
         self.invalidate_recordset(["balance", "state"])
         self.move_ids.invalidate_recordset()
 
@@ -164,17 +175,22 @@ class WelfareVoucher(models.Model):
         """What is left of the worker's yearly fringe-benefit ceiling (TUIR art. 51 c.3:
         €1,000, €2,000 with dependent children, 2025-2027)."""
         company = self.env.company
-        has_dependent_children = bool(worker._welfare_family_members_matching(
-            relations=["child"], dependent=True))
-        ceiling = company.welfare_c3_ceiling_children if has_dependent_children \
-            else company.welfare_c3_ceiling
-        moves = self.env["welfare.voucher.move"].sudo().search([
-            ("worker_id", "=", worker.id),
-            ("category_id.fiscal_basis", "=", "art51_3"),
-            ("move_type", "in", ("redeem", "refund")),
-            ("fund_id.apply_c3_ceiling", "=", True),
-            ("date", ">=", f"{year}-01-01"), ("date", "<=", f"{year}-12-31"),
-        ])
+        has_dependent_children = bool(worker._welfare_family_members_matching(relations=["child"], dependent=True))
+        ceiling = company.welfare_c3_ceiling_children if has_dependent_children else company.welfare_c3_ceiling
+        moves = (
+            self.env["welfare.voucher.move"]
+            .sudo()
+            .search(
+                [
+                    ("worker_id", "=", worker.id),
+                    ("category_id.fiscal_basis", "=", "art51_3"),
+                    ("move_type", "in", ("redeem", "refund")),
+                    ("fund_id.apply_c3_ceiling", "=", True),
+                    ("date", ">=", f"{year}-01-01"),
+                    ("date", "<=", f"{year}-12-31"),
+                ]
+            )
+        )
         return ceiling + sum(moves.mapped("amount"))
 
     def _plan_spending(self, needs, worker, on_date):
@@ -185,8 +201,7 @@ class WelfareVoucher(models.Model):
         co-payment funds may cover part of a service and combine vouchers; full-value
         funds pay a service entirely from one voucher or not at all; the c.3 ceiling
         caps fringe-benefit categories."""
-        available = {v: v.balance for v in self.sorted(lambda v: (v.date_end, v.id))
-                     if v._is_usable_on(on_date)}
+        available = {v: v.balance for v in self.sorted(lambda v: (v.date_end, v.id)) if v._is_usable_on(on_date)}
         c3_room = None
         plan = {}
         for key, category, amount in needs:
@@ -199,17 +214,22 @@ class WelfareVoucher(models.Model):
                 if currency.compare_amounts(remaining, 0) <= 0:
                     break
                 balance = available[voucher]
-                if currency.compare_amounts(balance, 0) <= 0 or not voucher._covers_category(
-                        category) or not category._is_worker_eligible(worker, on_date):
+                if (
+                    currency.compare_amounts(balance, 0) <= 0
+                    or not voucher._covers_category(category)
+                    or not category._is_worker_eligible(worker, on_date)
+                ):
                     continue
                 cap = remaining
                 if category.fiscal_basis == "art51_3" and voucher.fund_id.apply_c3_ceiling:
                     cap = min(cap, max(c3_room, 0.0))
                 if voucher.fund_id.payment_mode == "full_value":
                     # One voucher pays the whole service, never a part of it.
-                    if currency.compare_amounts(remaining, amount) != 0 \
-                            or currency.compare_amounts(balance, amount) < 0 \
-                            or currency.compare_amounts(cap, amount) < 0:
+                    if (
+                        currency.compare_amounts(remaining, amount) != 0
+                        or currency.compare_amounts(balance, amount) < 0
+                        or currency.compare_amounts(cap, amount) < 0
+                    ):
                         continue
                     take = amount
                 else:
@@ -232,10 +252,19 @@ class WelfareVoucher(models.Model):
     # ------------------------------------------------------------------
     def _add_move(self, move_type, amount, reason, **values):
         self.ensure_one()
-        move = self.env["welfare.voucher.move"].sudo().create({
-            "voucher_id": self.id, "move_type": move_type, "amount": amount,
-            "reason": reason, **values,
-        })
+        move = (
+            self.env["welfare.voucher.move"]
+            .sudo()
+            .create(
+                {
+                    "voucher_id": self.id,
+                    "move_type": move_type,
+                    "amount": amount,
+                    "reason": reason,
+                    **values,
+                }
+            )
+        )
         self.flush_recordset(["balance", "state"])
         return move
 
@@ -246,20 +275,26 @@ class WelfareVoucher(models.Model):
         if currency.compare_amounts(amount, 0) <= 0:
             raise UserError(self.env._("The amount must be positive."))
         if currency.compare_amounts(amount, self.balance) > 0:
-            raise UserError(self.env._(
-                "Voucher %(code)s has %(balance)s left, not %(amount)s.", code=self.code,
-                balance=currency.format(self.balance), amount=currency.format(amount)))
+            raise UserError(
+                self.env._(
+                    "Voucher %(code)s has %(balance)s left, not %(amount)s.",
+                    code=self.code,
+                    balance=currency.format(self.balance),
+                    amount=currency.format(amount),
+                )
+            )
         return self._add_move("redeem", -amount, reason, category_id=category.id, **values)
 
     def action_cancel(self):
         """Cancel unused vouchers; their value goes back to the fund."""
         for voucher in self:
             voucher._lock()
-            if voucher.state != "active" or voucher.currency_id.compare_amounts(
-                    voucher.balance, voucher.value) != 0:
-                raise UserError(self.env._(
-                    "Voucher %(code)s was already used or closed: it cannot be cancelled.",
-                    code=voucher.code))
+            if voucher.state != "active" or voucher.currency_id.compare_amounts(voucher.balance, voucher.value) != 0:
+                raise UserError(
+                    self.env._(
+                        "Voucher %(code)s was already used or closed: it cannot be cancelled.", code=voucher.code
+                    )
+                )
             voucher._add_move("cancel", -voucher.balance, self.env._("Voucher cancelled"))
         return True
 
@@ -275,12 +310,16 @@ class WelfareVoucher(models.Model):
                 voucher._add_move("lapse", -voucher.balance, self.env._("Expired unspent"))
             else:
                 voucher._add_move("lapse", 0.0, self.env._("Expired"))
-        template = self.env.ref("welfare_voucher.mail_template_voucher_expiry",
-                                raise_if_not_found=False)
-        to_remind = self.search([
-            ("state", "=", "active"), ("reminder_sent", "=", False), ("balance", ">", 0),
-            ("date_end", ">=", today), ("date_end", "<=", today + relativedelta(days=30)),
-        ])
+        template = self.env.ref("welfare_voucher.mail_template_voucher_expiry", raise_if_not_found=False)
+        to_remind = self.search(
+            [
+                ("state", "=", "active"),
+                ("reminder_sent", "=", False),
+                ("balance", ">", 0),
+                ("date_end", ">=", today),
+                ("date_end", "<=", today + relativedelta(days=30)),
+            ]
+        )
         for voucher in to_remind:
             if template and voucher.worker_id.email:
                 template.send_mail(voucher.id)
@@ -288,8 +327,7 @@ class WelfareVoucher(models.Model):
         return to_lapse, to_remind
 
     def _send_issue_email(self):
-        template = self.env.ref("welfare_voucher.mail_template_voucher_issued",
-                                raise_if_not_found=False)
+        template = self.env.ref("welfare_voucher.mail_template_voucher_issued", raise_if_not_found=False)
         for voucher in self.filtered("worker_id.email"):
             if template:
                 template.send_mail(voucher.id)
@@ -301,8 +339,7 @@ class WelfareVoucher(models.Model):
     def write(self, vals):
         protected = {"value", "worker_id", "fund_id", "code"} & set(vals)
         if protected and any(v.move_ids for v in self):
-            raise UserError(self.env._("An issued voucher cannot change its value, worker, "
-                                       "fund or code."))
+            raise UserError(self.env._("An issued voucher cannot change its value, worker, fund or code."))
         return super().write(vals)
 
     def unlink(self):
@@ -314,15 +351,17 @@ class WelfareVoucher(models.Model):
     def _check_worker(self):
         for voucher in self:
             if not voucher.worker_id.is_welfare_worker:
-                raise ValidationError(self.env._("Vouchers are nominative: %(name)s is not a "
-                                                 "welfare worker.", name=voucher.worker_id.name))
+                raise ValidationError(
+                    self.env._(
+                        "Vouchers are nominative: %(name)s is not a welfare worker.", name=voucher.worker_id.name
+                    )
+                )
 
     # ------------------------------------------------------------------
     # in-person redemption by a provider
     # ------------------------------------------------------------------
     @api.model
-    def _redeem_at_provider(self, code, provider, category, amount, on_date=None,
-                            description=None):
+    def _redeem_at_provider(self, code, provider, category, amount, on_date=None, description=None):
         """A provider with an active convention redeems a worker's voucher for a service
         delivered in person (same rules as the shop). Returns the ledger line."""
         on_date = on_date or fields.Date.context_today(self)
@@ -331,32 +370,45 @@ class WelfareVoucher(models.Model):
         if not voucher:
             raise VoucherCodeError(self.env._("No voucher has the code %(code)s.", code=code))
         convention = provider.welfare_convention_ids.filtered(
-            lambda c: c._is_valid_on(on_date) and c._covers_category(category))
+            lambda c: c._is_valid_on(on_date) and c._covers_category(category)
+        )
         if not convention:
-            raise UserError(self.env._(
-                "You have no active convention for %(category)s.", category=category.name))
+            raise UserError(self.env._("You have no active convention for %(category)s.", category=category.name))
         if voucher.company_id not in convention.company_id:
             raise VoucherCodeError(self.env._("This voucher belongs to another network."))
         voucher._lock()
         voucher._check_spendable(category, voucher.worker_id, on_date)
         currency = voucher.currency_id
-        if voucher.fund_id.payment_mode == "full_value" \
-                and currency.compare_amounts(amount, voucher.balance) > 0:
-            raise UserError(self.env._(
-                "This voucher pays a service for its full value only: %(balance)s left, the "
-                "service costs %(amount)s and cannot be topped up.",
-                balance=currency.format(voucher.balance), amount=currency.format(amount)))
-        if category.fiscal_basis == "art51_3" and voucher.fund_id.apply_c3_ceiling and \
-                currency.compare_amounts(amount, self._c3_room(voucher.worker_id,
-                                                               on_date.year)) > 0:
-            raise UserError(self.env._(
-                "This amount would exceed the worker's yearly fringe-benefit ceiling."))
-        move = voucher._redeem(amount, category, self.env._(
-            "Redeemed by %(provider)s", provider=provider.name),
-            provider_id=provider.id, description=description, date=on_date)
+        if voucher.fund_id.payment_mode == "full_value" and currency.compare_amounts(amount, voucher.balance) > 0:
+            raise UserError(
+                self.env._(
+                    "This voucher pays a service for its full value only: %(balance)s left, the "
+                    "service costs %(amount)s and cannot be topped up.",
+                    balance=currency.format(voucher.balance),
+                    amount=currency.format(amount),
+                )
+            )
+        if (
+            category.fiscal_basis == "art51_3"
+            and voucher.fund_id.apply_c3_ceiling
+            and currency.compare_amounts(amount, self._c3_room(voucher.worker_id, on_date.year)) > 0
+        ):
+            raise UserError(self.env._("This amount would exceed the worker's yearly fringe-benefit ceiling."))
+        move = voucher._redeem(
+            amount,
+            category,
+            self.env._("Redeemed by %(provider)s", provider=provider.name),
+            provider_id=provider.id,
+            description=description,
+            date=on_date,
+        )
         voucher.message_post(
-            body=self.env._("%(provider)s redeemed %(amount)s for %(service)s.",
-                            provider=provider.name, amount=currency.format(amount),
-                            service=description or category.name),
-            partner_ids=voucher.worker_id.ids)
+            body=self.env._(
+                "%(provider)s redeemed %(amount)s for %(service)s.",
+                provider=provider.name,
+                amount=currency.format(amount),
+                service=description or category.name,
+            ),
+            partner_ids=voucher.worker_id.ids,
+        )
         return move

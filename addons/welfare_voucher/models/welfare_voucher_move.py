@@ -18,36 +18,35 @@ class WelfareVoucherMove(models.Model):
     _description = "Welfare Voucher Ledger Line"
     _order = "date desc, id desc"
 
-    voucher_id = fields.Many2one("welfare.voucher", required=True, index=True,
-                                 ondelete="restrict", readonly=True)
+    voucher_id = fields.Many2one("welfare.voucher", required=True, index=True, ondelete="restrict", readonly=True)
     move_type = fields.Selection(MOVE_TYPES, string="Type", required=True, readonly=True)
-    amount = fields.Monetary(required=True, readonly=True,
-                             help="Positive when credit is added, negative when taken.")
+    amount = fields.Monetary(required=True, readonly=True, help="Positive when credit is added, negative when taken.")
     currency_id = fields.Many2one(related="voucher_id.currency_id")
     date = fields.Date(required=True, readonly=True, default=fields.Date.context_today)
-    user_id = fields.Many2one("res.users", string="By", required=True, readonly=True,
-                              default=lambda self: self.env.user)
+    user_id = fields.Many2one(
+        "res.users", string="By", required=True, readonly=True, default=lambda self: self.env.user
+    )
     reason = fields.Char(string="Why", required=True, readonly=True)
     fund_id = fields.Many2one(related="voucher_id.fund_id", store=True, index=True)
     worker_id = fields.Many2one(related="voucher_id.worker_id", store=True, index=True)
     employer_id = fields.Many2one(related="voucher_id.employer_id", store=True)
     company_id = fields.Many2one(related="voucher_id.company_id", store=True)
-    category_id = fields.Many2one("welfare.service.category", string="Service Category",
-                                  readonly=True, index=True)
+    category_id = fields.Many2one("welfare.service.category", string="Service Category", readonly=True, index=True)
     provider_id = fields.Many2one("res.partner", string="Provider", readonly=True, index=True)
     sale_order_id = fields.Many2one("sale.order", string="Order", readonly=True, index=True)
     sale_order_line_id = fields.Many2one("sale.order.line", string="Order Line", readonly=True)
     transaction_id = fields.Many2one("payment.transaction", readonly=True, index=True)
-    origin_move_id = fields.Many2one("welfare.voucher.move", string="Refund of", readonly=True,
-                                     index=True)
+    origin_move_id = fields.Many2one("welfare.voucher.move", string="Refund of", readonly=True, index=True)
     refunded_amount = fields.Monetary(compute="_compute_refunded_amount")
     description = fields.Char(readonly=True, help="Service delivered, as declared.")
 
     @api.depends("voucher_id")
     def _compute_refunded_amount(self):
-        groups = dict(self.sudo()._read_group(
-            [("origin_move_id", "in", self.ids), ("move_type", "=", "refund")],
-            ["origin_move_id"], ["amount:sum"]))
+        groups = dict(
+            self.sudo()._read_group(
+                [("origin_move_id", "in", self.ids), ("move_type", "=", "refund")], ["origin_move_id"], ["amount:sum"]
+            )
+        )
         for move in self:
             move.refunded_amount = groups.get(move, 0.0)
 
@@ -58,8 +57,7 @@ class WelfareVoucherMove(models.Model):
 
     def write(self, vals):
         if set(vals) - self._mutable_fields():
-            raise UserError(self.env._("The voucher ledger is append-only: add a new line "
-                                       "instead of changing one."))
+            raise UserError(self.env._("The voucher ledger is append-only: add a new line instead of changing one."))
         return super().write(vals)
 
     def unlink(self):
@@ -78,9 +76,15 @@ class WelfareVoucherMove(models.Model):
             if currency.compare_amounts(to_refund, 0) <= 0:
                 continue
             refunds |= move.voucher_id._add_move(
-                "refund", to_refund, reason, origin_move_id=move.id,
-                category_id=move.category_id.id, provider_id=move.provider_id.id,
-                sale_order_id=move.sale_order_id.id, transaction_id=move.transaction_id.id,
-                sale_order_line_id=move.sale_order_line_id.id)
+                "refund",
+                to_refund,
+                reason,
+                origin_move_id=move.id,
+                category_id=move.category_id.id,
+                provider_id=move.provider_id.id,
+                sale_order_id=move.sale_order_id.id,
+                transaction_id=move.transaction_id.id,
+                sale_order_line_id=move.sale_order_line_id.id,
+            )
             move.invalidate_recordset(["refunded_amount"])
         return refunds

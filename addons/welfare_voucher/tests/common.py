@@ -13,39 +13,60 @@ class WelfareVoucherCommon(WelfareCatalogCommon):
     def setUpClass(cls):
         super().setUpClass()
         today = Date.today()
-        cls.tax_22 = cls.env["account.tax"].create({
-            "name": "IVA 22% test", "amount": 22.0, "amount_type": "percent",
-            "type_tax_use": "sale", "company_id": cls.env.company.id,
-        })
+        cls.tax_22 = cls.env["account.tax"].create(
+            {
+                "name": "IVA 22% test",
+                "amount": 22.0,
+                "amount_type": "percent",
+                "type_tax_use": "sale",
+                "company_id": cls.env.company.id,
+            }
+        )
         (cls.listing_a | cls.listing_nido).write({"taxes_id": [Command.set(cls.tax_22.ids)]})
         cls.publish(cls.listing_a, cls.listing_b, cls.listing_nido)
         cls.funder = cls.env["res.partner"].create({"name": "Regione Test", "is_company": True})
-        cls.fund_grant = cls.env["welfare.fund"].create({
-            "name": "Grant", "fund_type": "regional_grant", "funder_id": cls.funder.id,
-            "budget": 1000.0, "date_start": today - relativedelta(months=1),
-            "date_end": today + relativedelta(months=6), "payment_mode": "copay",
-            "max_per_worker": 600.0,
-            "category_ids": [Command.set((cls.cat_infanzia | cls.cat_sad).ids)],
-        })
-        cls.fund_employer = cls.env["welfare.fund"].create({
-            "name": "Employer", "fund_type": "employer", "funder_id": cls.employer_a.id,
-            "employer_id": cls.employer_a.id, "budget": 1000.0,
-            "date_start": today - relativedelta(months=1),
-            "date_end": today + relativedelta(months=6), "payment_mode": "full_value",
-            "category_ids": [Command.set(cls.cat_km0.ids)],
-        })
+        cls.fund_grant = cls.env["welfare.fund"].create(
+            {
+                "name": "Grant",
+                "fund_type": "regional_grant",
+                "funder_id": cls.funder.id,
+                "budget": 1000.0,
+                "date_start": today - relativedelta(months=1),
+                "date_end": today + relativedelta(months=6),
+                "payment_mode": "copay",
+                "max_per_worker": 600.0,
+                "category_ids": [Command.set((cls.cat_infanzia | cls.cat_sad).ids)],
+            }
+        )
+        cls.fund_employer = cls.env["welfare.fund"].create(
+            {
+                "name": "Employer",
+                "fund_type": "employer",
+                "funder_id": cls.employer_a.id,
+                "employer_id": cls.employer_a.id,
+                "budget": 1000.0,
+                "date_start": today - relativedelta(months=1),
+                "date_end": today + relativedelta(months=6),
+                "payment_mode": "full_value",
+                "category_ids": [Command.set(cls.cat_km0.ids)],
+            }
+        )
         (cls.fund_grant | cls.fund_employer).action_open()
 
     @classmethod
     def issue(cls, fund, worker, amount, date_end=None, date_start=None):
         today = Date.today()
-        campaign = cls.env["welfare.campaign"].create({
-            "name": f"Campaign {fund.name} {worker.name}", "fund_id": fund.id,
-            "employer_ids": [Command.set(worker.welfare_employer_id.ids)],
-            "amount_fixed": amount, "send_email": False,
-            "date_start": date_start or today - relativedelta(days=1),
-            "date_end": date_end or today + relativedelta(months=3),
-        })
+        campaign = cls.env["welfare.campaign"].create(
+            {
+                "name": f"Campaign {fund.name} {worker.name}",
+                "fund_id": fund.id,
+                "employer_ids": [Command.set(worker.welfare_employer_id.ids)],
+                "amount_fixed": amount,
+                "send_email": False,
+                "date_start": date_start or today - relativedelta(days=1),
+                "date_end": date_end or today + relativedelta(months=3),
+            }
+        )
         campaign.action_prepare()
         campaign.line_ids.filtered(lambda l: l.worker_id != worker).unlink()
         campaign._issue_batch()
@@ -53,9 +74,12 @@ class WelfareVoucherCommon(WelfareCatalogCommon):
 
     @classmethod
     def cart(cls, worker, *product_qty):
-        return cls.env["sale.order"].create({
-            "partner_id": worker.id,
-            "order_line": [Command.create({"product_id": template.product_variant_id.id,
-                                           "product_uom_qty": qty})
-                           for template, qty in product_qty],
-        })
+        return cls.env["sale.order"].create(
+            {
+                "partner_id": worker.id,
+                "order_line": [
+                    Command.create({"product_id": template.product_variant_id.id, "product_uom_qty": qty})
+                    for template, qty in product_qty
+                ],
+            }
+        )

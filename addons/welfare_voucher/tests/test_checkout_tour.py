@@ -11,12 +11,17 @@ class TestCheckoutTour(WelfareVoucherCommon, HttpCase):
         voucher = self.issue(self.fund_grant, self.worker_a, 300.0)
         # The shop sells in the company's currency, the vouchers' currency.
         self.env["product.pricelist"].search([]).action_archive()
-        self.env["product.pricelist"].create({
-            "name": "Welfare", "currency_id": self.env.company.currency_id.id})
-        self.worker_a.write({"street": "Via Roma 1", "zip": "24069", "state_id": self.env.ref("base.state_it_bg").id, "country_id":
-                             self.env.ref("base.it").id, "phone": "+39 035 000000"})
-        self.start_tour(f"/shop/{self.listing_nido.id}", "welfare_voucher_checkout",
-                        login="worker_alfa")
+        self.env["product.pricelist"].create({"name": "Welfare", "currency_id": self.env.company.currency_id.id})
+        self.worker_a.write(
+            {
+                "street": "Via Roma 1",
+                "zip": "24069",
+                "state_id": self.env.ref("base.state_it_bg").id,
+                "country_id": self.env.ref("base.it").id,
+                "phone": "+39 035 000000",
+            }
+        )
+        self.start_tour(f"/shop/{self.listing_nido.id}", "welfare_voucher_checkout", login="worker_alfa")
         order = self.env["sale.order"].search([("partner_id", "=", self.worker_a.id)])
         self.assertEqual(order.state, "sale")
         self.assertEqual(order.welfare_amount, 300.0)

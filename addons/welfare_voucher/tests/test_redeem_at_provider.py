@@ -12,8 +12,13 @@ from .common import WelfareVoucherCommon
 class TestRedeemAtProvider(WelfareVoucherCommon, HttpCase):
     def _redeem(self, code, amount=50.0, provider=None, category=None, on_date=None):
         return self.env["welfare.voucher"]._redeem_at_provider(
-            code, provider or self.provider, category or self.cat_nido, amount,
-            on_date=on_date, description="Retta novembre")
+            code,
+            provider or self.provider,
+            category or self.cat_nido,
+            amount,
+            on_date=on_date,
+            description="Retta novembre",
+        )
 
     def test_redeem_and_errors(self):
         voucher = self.issue(self.fund_grant, self.worker_a, 100.0)
@@ -45,18 +50,28 @@ class TestRedeemAtProvider(WelfareVoucherCommon, HttpCase):
     @mute_logger("odoo.http")
     def test_portal_redeem_and_throttling(self):
         voucher = self.issue(self.fund_grant, self.worker_a, 100.0)
-        provider_user = self.env["res.users"].create({
-            "login": "nido_user", "password": "nido_user", "name": "Nido User",
-            "partner_id": self.env["res.partner"].create(
-                {"name": "Nido User", "parent_id": self.provider.id}).id,
-            "groups_id": [(6, 0, [self.env.ref("base.group_portal").id,
-                                  self.env.ref("welfare_network.group_welfare_portal_provider").id])],
-        })
+        provider_user = self.env["res.users"].create(
+            {
+                "login": "nido_user",
+                "password": "nido_user",
+                "name": "Nido User",
+                "partner_id": self.env["res.partner"].create({"name": "Nido User", "parent_id": self.provider.id}).id,
+                "groups_id": [
+                    (
+                        6,
+                        0,
+                        [
+                            self.env.ref("base.group_portal").id,
+                            self.env.ref("welfare_network.group_welfare_portal_provider").id,
+                        ],
+                    )
+                ],
+            }
+        )
         self.authenticate("nido_user", "nido_user")
         page = self.url_open("/my/redeem")
         token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
-        data = {"csrf_token": token, "category_id": self.cat_nido.id, "amount": "40",
-                "description": "Retta"}
+        data = {"csrf_token": token, "category_id": self.cat_nido.id, "amount": "40", "description": "Retta"}
         response = self.url_open("/my/redeem", data={**data, "code": voucher.code})
         self.assertIn("o_welfare_success", response.text)
         self.assertEqual(voucher.balance, 60.0)

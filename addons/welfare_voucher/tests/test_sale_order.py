@@ -12,13 +12,18 @@ from .common import WelfareVoucherCommon
 class TestWelfareCheckout(WelfareVoucherCommon):
     def _pay_rest_with_demo(self, order):
         provider = self.env.ref("payment.payment_provider_demo")
-        tx = self.env["payment.transaction"].create({
-            "provider_id": provider.id, "payment_method_id": provider.payment_method_ids[:1].id,
-            "amount": order.amount_total - order.amount_paid,
-            "currency_id": order.currency_id.id, "partner_id": order.partner_id.id,
-            "reference": f"{order.name}-demo", "sale_order_ids": [Command.set(order.ids)],
-            "operation": "online_direct",
-        })
+        tx = self.env["payment.transaction"].create(
+            {
+                "provider_id": provider.id,
+                "payment_method_id": provider.payment_method_ids[:1].id,
+                "amount": order.amount_total - order.amount_paid,
+                "currency_id": order.currency_id.id,
+                "partner_id": order.partner_id.id,
+                "reference": f"{order.name}-demo",
+                "sale_order_ids": [Command.set(order.ids)],
+                "operation": "online_direct",
+            }
+        )
         tx._set_done()
         tx._post_process()
         return tx
@@ -70,10 +75,8 @@ class TestWelfareCheckout(WelfareVoucherCommon):
 
     def test_several_vouchers_earliest_expiry_first(self):
         today = Date.today()
-        late = self.issue(self.fund_grant, self.worker_a, 200.0,
-                          date_end=today + relativedelta(months=3))
-        early = self.issue(self.fund_grant, self.worker_a, 100.0,
-                           date_end=today + relativedelta(months=1))
+        late = self.issue(self.fund_grant, self.worker_a, 200.0, date_end=today + relativedelta(months=3))
+        early = self.issue(self.fund_grant, self.worker_a, 100.0, date_end=today + relativedelta(months=1))
         order = self.cart(self.worker_a, (self.listing_nido, 1))
         order._welfare_apply_credit()
         self.assertEqual(early.balance, 0.0)
@@ -95,20 +98,24 @@ class TestWelfareCheckout(WelfareVoucherCommon):
     def test_fringe_benefit_ceiling(self):
         """TUIR art. 51 c.3: km-0 goods count against the worker's yearly ceiling."""
         self.env.company.write({"welfare_c3_ceiling": 10.0, "welfare_c3_ceiling_children": 20.0})
-        fund = self.env["welfare.fund"].create({
-            "name": "C3", "funder_id": self.employer_b.id, "budget": 500.0,
-            "date_start": Date.today() - relativedelta(days=1),
-            "date_end": Date.today() + relativedelta(months=3), "payment_mode": "copay",
-            "category_ids": [Command.set(self.cat_km0.ids)],
-        })
+        fund = self.env["welfare.fund"].create(
+            {
+                "name": "C3",
+                "funder_id": self.employer_b.id,
+                "budget": 500.0,
+                "date_start": Date.today() - relativedelta(days=1),
+                "date_end": Date.today() + relativedelta(months=3),
+                "payment_mode": "copay",
+                "category_ids": [Command.set(self.cat_km0.ids)],
+            }
+        )
         fund.action_open()
         voucher = self.issue(fund, self.worker_b, 100.0)
         order = self.cart(self.worker_b, (self.listing_b, 2))  # 18.00, no VAT
         self.assertEqual(order._welfare_checkout_summary()["coverable"], 10.0)
         order._welfare_apply_credit()
         self.assertEqual(voucher.balance, 90.0)
-        self.assertEqual(self.env["welfare.voucher"]._c3_room(self.worker_b, Date.today().year),
-                         0.0)
+        self.assertEqual(self.env["welfare.voucher"]._c3_room(self.worker_b, Date.today().year), 0.0)
         second = self.cart(self.worker_b, (self.listing_b, 1))
         self.assertEqual(second._welfare_checkout_summary()["coverable"], 0.0)
 

@@ -7,15 +7,22 @@ from .common import WelfareVoucherCommon
 @tagged("post_install", "-at_install")
 class TestWelfareCampaign(WelfareVoucherCommon):
     def _campaign(self, **vals):
-        return self.env["welfare.campaign"].create({
-            "name": "Nidi", "fund_id": self.fund_grant.id, "send_email": False,
-            "employer_ids": [(6, 0, (self.employer_a | self.employer_b).ids)],
-            "date_start": "2026-01-01", "date_end": "2099-12-31", **vals,
-        })
+        return self.env["welfare.campaign"].create(
+            {
+                "name": "Nidi",
+                "fund_id": self.fund_grant.id,
+                "send_email": False,
+                "employer_ids": [(6, 0, (self.employer_a | self.employer_b).ids)],
+                "date_start": "2026-01-01",
+                "date_end": "2099-12-31",
+                **vals,
+            }
+        )
 
     def test_family_criterion_and_amount_rule(self):
-        campaign = self._campaign(family_criterion="child_age", child_age_min=0,
-                                  child_age_max=3, amount_fixed=100, amount_per_child=50)
+        campaign = self._campaign(
+            family_criterion="child_age", child_age_min=0, child_age_max=3, amount_fixed=100, amount_per_child=50
+        )
         campaign.action_prepare()
         self.assertEqual(campaign.line_ids.worker_id, self.worker_a)
         self.assertEqual(campaign.line_ids.amount, 150.0)

@@ -10,8 +10,7 @@ from .common import WelfareVoucherCommon
 @tagged("post_install", "-at_install")
 class TestWelfareVoucher(WelfareVoucherCommon):
     def test_code_is_unguessable_and_unique(self):
-        vouchers = self.issue(self.fund_grant, self.worker_a, 100.0) | self.issue(
-            self.fund_grant, self.worker_b, 100.0)
+        vouchers = self.issue(self.fund_grant, self.worker_a, 100.0) | self.issue(self.fund_grant, self.worker_b, 100.0)
         codes = vouchers.mapped("code")
         self.assertEqual(len(set(codes)), 2)
         for code in codes:
@@ -49,6 +48,7 @@ class TestWelfareVoucher(WelfareVoucherCommon):
     def test_pdf_report_renders(self):
         voucher = self.issue(self.fund_grant, self.worker_a, 200.0)
         html = self.env["ir.actions.report"]._render_qweb_html(
-            "welfare_voucher.action_report_welfare_voucher", voucher.ids)[0]
+            "welfare_voucher.action_report_welfare_voucher", voucher.ids
+        )[0]
         self.assertIn(voucher.code.encode(), html)
         self.assertIn(b"barcode_type=QR", html)

@@ -16,8 +16,7 @@ class TestVoucherLedger(WelfareVoucherCommon):
         redeem._refund("Rimborso parziale", amount=20.0)
         self.assertEqual(voucher.balance, 200.0)
         self.assertEqual(voucher.balance, sum(voucher.move_ids.mapped("amount")))
-        self.assertEqual(sorted(voucher.move_ids.mapped("move_type")),
-                         ["issue", "redeem", "refund"])
+        self.assertEqual(sorted(voucher.move_ids.mapped("move_type")), ["issue", "redeem", "refund"])
         self.assertTrue(all(m.user_id and m.reason and m.date for m in voucher.move_ids))
 
     def test_balance_never_negative(self):
@@ -29,9 +28,9 @@ class TestVoucherLedger(WelfareVoucherCommon):
         self.assertEqual(voucher.state, "exhausted")
         # Even bypassing the business method, the database refuses a negative balance.
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.cr.savepoint():
-            self.env["welfare.voucher.move"].create({
-                "voucher_id": voucher.id, "move_type": "adjustment", "amount": -1.0,
-                "reason": "bypass"})
+            self.env["welfare.voucher.move"].create(
+                {"voucher_id": voucher.id, "move_type": "adjustment", "amount": -1.0, "reason": "bypass"}
+            )
             self.env.flush_all()
 
     def test_ledger_is_append_only(self):

@@ -27,6 +27,21 @@ registry.category("web_tour.tours").add("welfare_voucher_checkout", {
             content: "The welfare part is paid",
             trigger: ".o_welfare_checkout .o_welfare_paid",
         },
-        ...tourUtils.payWithDemo(),
+        {
+            content: "Pay the rest with the demo provider",
+            trigger: 'input[name="o_payment_radio"][data-payment-method-code="demo"]',
+            run: "click",
+        },
+        {
+            content: "Demo card number",
+            trigger: 'input[name="customer_input"]',
+            run: "edit 4242424242424242",
+        },
+        tourUtils.pay(),
+        {
+            content: "Paid in full: welfare plus the demo payment",
+            trigger: ".oe_website_sale_tx_status:not(:has(.bg-warning,.bg-danger)) .o_welfare_paid_summary",
+            timeout: 20000,
+        },
     ],
 });
