@@ -88,6 +88,7 @@ class WelfareVoucherPortal(CustomerPortal):
         if request.httprequest.method == "POST":
             if user._welfare_redeem_blocked():
                 values["error"] = request.env._("Too many wrong codes: try again in a few minutes.")
+                values["blocked"] = True
                 return request.render("welfare_voucher.portal_redeem", values)
             try:
                 category = request.env["welfare.service.category"].browse(int(post.get("category_id") or 0)).exists()

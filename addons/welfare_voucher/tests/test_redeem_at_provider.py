@@ -81,7 +81,7 @@ class TestRedeemAtProvider(WelfareVoucherCommon, HttpCase):
         self.assertTrue(provider_user._welfare_redeem_blocked())
         # Blocked: even the right code is refused for now, and nothing is taken.
         response = self.url_open("/my/redeem", data={**data, "code": voucher.code})
-        self.assertIn("Too many wrong codes", response.text)
+        self.assertIn("o_welfare_blocked", response.text)
         voucher.invalidate_recordset()
         self.assertEqual(voucher.balance, 60.0)
         self.assertTrue(Date.today())
