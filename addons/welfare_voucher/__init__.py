@@ -1,6 +1,9 @@
 from odoo.addons.payment import reset_payment_provider, setup_provider
 
-from . import controllers, models
+from . import controllers
+from . import models
+from . import report
+from . import wizards
 
 
 def post_init_hook(env):

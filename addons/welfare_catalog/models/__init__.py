@@ -1,9 +1,7 @@
-from . import (
-    delivery_carrier,
-    product_template,
-    res_config_settings,
-    res_partner,
-    sale_order,
-    welfare_convention,
-    welfare_service_category,
-)
+from . import welfare_service_category
+from . import welfare_convention
+from . import res_partner
+from . import product_template
+from . import delivery_carrier
+from . import sale_order
+from . import res_config_settings

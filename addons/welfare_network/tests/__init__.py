@@ -1,9 +1,7 @@
-from . import (
-    test_fiscalcode,
-    test_portal,
-    test_record_rules,
-    test_welfare_certification,
-    test_welfare_convention,
-    test_welfare_family_member,
-    test_welfare_membership,
-)
+from . import test_fiscalcode
+from . import test_portal
+from . import test_record_rules
+from . import test_welfare_certification
+from . import test_welfare_convention
+from . import test_welfare_family_member
+from . import test_welfare_membership

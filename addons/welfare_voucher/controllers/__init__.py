@@ -1,1 +1,3 @@
-from . import main, payment, portal
+from . import main
+from . import payment
+from . import portal

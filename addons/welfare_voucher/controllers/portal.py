@@ -21,6 +21,15 @@ class WelfareVoucherPortal(CustomerPortal):
                 if Voucher.has_access("read")
                 else 0
             )
+        if "welfare_settlement_count" in counters:
+            partner = request.env.user.commercial_partner_id
+            values["welfare_settlement_count"] = (
+                request.env["account.move"]
+                .sudo()
+                .search_count([("partner_id", "=", partner.id), ("welfare_settlement_id", "!=", False)])
+                if partner.is_welfare_provider or partner.is_welfare_producer
+                else 0
+            )
         if "welfare_redeem_count" in counters:
             partner = request.env.user.commercial_partner_id
             values["welfare_redeem_count"] = 1 if (partner.is_welfare_provider or partner.is_welfare_producer) else 0
@@ -64,6 +73,36 @@ class WelfareVoucherPortal(CustomerPortal):
         values = self._prepare_portal_layout_values()
         values.update({"page_name": "welfare_vouchers", "voucher": voucher})
         return request.render("welfare_voucher.portal_my_voucher", values)
+
+    @http.route(["/my/settlements"], type="http", auth="user", website=True)
+    def portal_my_settlements(self, **kw):
+        provider = request.env.user.commercial_partner_id
+        if not (provider.is_welfare_provider or provider.is_welfare_producer):
+            raise AccessError(request.env._("Only network providers have settlements."))
+        # The settlement covers every provider: show only this provider's own bills.
+        bills = (
+            request.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", provider.id),
+                    ("welfare_settlement_id", "!=", False),
+                    ("state", "!=", "cancel"),
+                ],
+                order="invoice_date desc, id desc",
+            )
+        )
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "welfare_settlements",
+                "bills": bills,
+                "uses": request.env["welfare.voucher.move"].search(
+                    [("provider_id", "=", provider.id), ("move_type", "in", ("redeem", "refund"))], limit=100
+                ),
+            }
+        )
+        return request.render("welfare_voucher.portal_my_settlements", values)
 
     @http.route(["/my/redeem"], type="http", auth="user", website=True, methods=["GET", "POST"])
     def portal_redeem(self, **post):

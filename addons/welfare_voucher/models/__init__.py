@@ -1,13 +1,13 @@
-from . import (
-    account_move,
-    payment_provider,
-    payment_transaction,
-    res_company,
-    res_users,
-    sale_order,
-    welfare_campaign,
-    welfare_campaign_line,
-    welfare_fund,
-    welfare_voucher,
-    welfare_voucher_move,
-)
+from . import welfare_fund
+from . import welfare_campaign
+from . import welfare_campaign_line
+from . import welfare_voucher
+from . import welfare_voucher_move
+from . import welfare_settlement
+from . import payment_provider
+from . import payment_transaction
+from . import sale_order
+from . import account_move
+from . import account_chart_template
+from . import res_company
+from . import res_users

@@ -1,31 +1,75 @@
-from odoo import models
+from odoo import Command, fields, models
 
 
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    welfare_settlement_id = fields.Many2one(
+        "welfare.settlement", string="Welfare Settlement", readonly=True, copy=False, index=True
+    )
+
     def _post(self, soft=True):
         """A credit note on an order paid with welfare gives the credit back to the
-        vouchers it came from, up to the credited amount, exactly once."""
+        vouchers it came from, up to the credited amount, exactly once; the books follow:
+        the worker's receivable is settled against the welfare credit liability."""
         posted = super()._post(soft=soft)
         for credit_note in posted.filtered(lambda m: m.move_type == "out_refund"):
+            refunds = self.env["welfare.voucher.move"]
             for line in credit_note.invoice_line_ids.filtered("sale_line_ids"):
                 to_refund = line.price_total
                 redeems = (
                     self.env["welfare.voucher.move"]
                     .sudo()
-                    .search(
-                        [
-                            ("sale_order_line_id", "in", line.sale_line_ids.ids),
-                            ("move_type", "=", "redeem"),
-                        ]
-                    )
+                    .search([("sale_order_line_id", "in", line.sale_line_ids.ids), ("move_type", "=", "redeem")])
                 )
                 for redeem in redeems:
                     if credit_note.currency_id.compare_amounts(to_refund, 0) <= 0:
                         break
-                    refunds = redeem._refund(
-                        self.env._("Credit note %(name)s", name=credit_note.name), amount=to_refund
-                    )
-                    to_refund -= sum(refunds.mapped("amount"))
+                    new = redeem._refund(self.env._("Credit note %(name)s", name=credit_note.name), amount=to_refund)
+                    refunds |= new
+                    to_refund -= sum(new.mapped("amount"))
+            if refunds:
+                credit_note._welfare_book_refund(refunds)
         return posted
+
+    def _welfare_book_refund(self, refunds):
+        """Dr worker's receivable / Cr welfare credit liability, reconciled with the credit note."""
+        self.ensure_one()
+        accounts = self.company_id._welfare_accounts()
+        amount = sum(refunds.mapped("amount"))
+        receivable = self.line_ids.filtered(lambda l: l.account_id.account_type == "asset_receivable")[:1]
+        entry = (
+            self.env["account.move"]
+            .sudo()
+            .create(
+                {
+                    "move_type": "entry",
+                    "journal_id": accounts["operations_journal"].id,
+                    "date": self.date,
+                    "company_id": self.company_id.id,
+                    "ref": self.env._("Welfare credit given back: %(name)s", name=self.name),
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "name": self.name,
+                                "account_id": receivable.account_id.id,
+                                "partner_id": self.commercial_partner_id.id,
+                                "debit": amount,
+                            }
+                        ),
+                        Command.create(
+                            {
+                                "name": self.name,
+                                "account_id": accounts["liability"].id,
+                                "partner_id": self.commercial_partner_id.id,
+                                "credit": amount,
+                            }
+                        ),
+                    ],
+                }
+            )
+        )
+        entry.action_post()
+        (receivable | entry.line_ids.filtered(lambda l: l.account_id == receivable.account_id)).reconcile()
+        refunds.write({"account_move_id": entry.id})
+        return entry

@@ -14,29 +14,43 @@ class ResCompany(models.Model):
     )
 
     def _welfare_setup_accounting(self):
-        """Per company with a chart of accounts: the welfare credit liability account, the
-        "Voucher welfare" journal and the welfare payment provider paying against it."""
+        """Per company with a chart of accounts (any chart, l10n_it included): the welfare
+        accounts, the "Welfare vouchers" payment journal, the "Welfare operations"
+        journal and the welfare payment provider paying against the credit liability."""
         for company in self.sudo().filtered("chart_template"):
             env = self.env(su=True, context={"allowed_company_ids": company.ids})
             Account = env["account.account"].with_company(company)
-            liability = Account.search([("code", "=", "WLF01"), ("company_ids", "in", company.id)], limit=1)
-            if not liability:
-                liability = Account.create(
-                    {
-                        "name": env._("Welfare credit to be spent"),
-                        "code": "WLF01",
-                        "account_type": "liability_current",
-                        "reconcile": True,
-                        "company_ids": [(6, 0, company.ids)],
-                    }
-                )
-            journal = env["account.journal"].search([("code", "=", "WLF"), ("company_id", "=", company.id)], limit=1)
+            accounts = {}
+            for key, code, name, account_type, reconcile in (
+                ("liability", "WLF01", env._("Welfare credit to be spent"), "liability_current", True),
+                ("funds_receivable", "WLF02", env._("Welfare funds receivable"), "asset_current", True),
+                ("to_settle", "WLF03", env._("Welfare providers to settle"), "liability_current", True),
+                ("commission", "WLF04", env._("Welfare network commissions"), "income_other", False),
+            ):
+                account = Account.search([("code", "=", code), ("company_ids", "in", company.id)], limit=1)
+                if not account:
+                    account = Account.create(
+                        {
+                            "name": name,
+                            "code": code,
+                            "account_type": account_type,
+                            "reconcile": reconcile,
+                            "company_ids": [(6, 0, company.ids)],
+                        }
+                    )
+                accounts[key] = account
+            Journal = env["account.journal"]
+            journal = Journal.search([("code", "=", "WLF"), ("company_id", "=", company.id)], limit=1)
             if not journal:
-                journal = env["account.journal"].create(
+                journal = Journal.create(
+                    {"name": env._("Welfare vouchers"), "code": "WLF", "type": "bank", "company_id": company.id}
+                )
+            if not Journal.search([("code", "=", "WLFO"), ("company_id", "=", company.id)], limit=1):
+                Journal.create(
                     {
-                        "name": env._("Welfare vouchers"),
-                        "code": "WLF",
-                        "type": "bank",
+                        "name": env._("Welfare operations"),
+                        "code": "WLFO",
+                        "type": "general",
                         "company_id": company.id,
                     }
                 )
@@ -51,4 +65,24 @@ class ResCompany(models.Model):
                 lines = journal.inbound_payment_method_line_ids.filtered(
                     lambda l, p=provider: l.payment_provider_id == p
                 )
-                lines.write({"payment_account_id": liability.id})
+                lines.write({"payment_account_id": accounts["liability"].id})
+
+    def _welfare_accounts(self):
+        """The welfare accounts and journals of the company (created when missing)."""
+        self.ensure_one()
+        Account = self.env["account.account"].sudo().with_company(self)
+        Journal = self.env["account.journal"].sudo()
+
+        def account(code):
+            return Account.search([("code", "=", code), ("company_ids", "in", self.id)], limit=1)
+
+        if not account("WLF04") or not Journal.search([("code", "=", "WLFO"), ("company_id", "=", self.id)]):
+            self._welfare_setup_accounting()
+        return {
+            "liability": account("WLF01"),
+            "funds_receivable": account("WLF02"),
+            "to_settle": account("WLF03"),
+            "commission": account("WLF04"),
+            "journal": Journal.search([("code", "=", "WLF"), ("company_id", "=", self.id)], limit=1),
+            "operations_journal": Journal.search([("code", "=", "WLFO"), ("company_id", "=", self.id)], limit=1),
+        }

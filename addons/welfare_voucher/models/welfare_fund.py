@@ -183,6 +183,106 @@ class WelfareFund(models.Model):
         (Odoo's demo adds pricelists in other currencies for foreign countries)."""
         self.env["product.pricelist"].search([("currency_id", "!=", self.env.company.currency_id.id)]).action_archive()
 
+    def _invoice_employer(self, date_from, date_to):
+        """Mandate without representation: invoice the employer for what its workers spent
+        in the period (net of refunds), one line per service category, each use once."""
+        self.ensure_one()
+        if self.fund_type not in ("employer", "productivity_bonus") or not self.employer_id:
+            raise UserError(self.env._("Only employer funds are recharged to an employer."))
+        moves = (
+            self.env["welfare.voucher.move"]
+            .sudo()
+            .search(
+                [
+                    ("fund_id", "=", self.id),
+                    ("move_type", "in", ("redeem", "refund")),
+                    ("recharge_invoice_id", "=", False),
+                    ("date", ">=", date_from),
+                    ("date", "<=", date_to),
+                ]
+            )
+        )
+        if not moves:
+            raise UserError(self.env._("Nothing was spent from %(fund)s in this period.", fund=self.name))
+        accounts = self.company_id._welfare_accounts()
+        lines = []
+        for category, category_moves in moves.grouped("category_id").items():
+            amount = -sum(category_moves.mapped("amount"))
+            if self.currency_id.is_zero(amount):
+                continue
+            lines.append(
+                fields.Command.create(
+                    {
+                        "name": self.env._(
+                            "Welfare used by your workers from %(date_from)s to %(date_to)s: %(category)s",
+                            date_from=date_from,
+                            date_to=date_to,
+                            category=category.name or "-",
+                        ),
+                        "quantity": 1,
+                        "price_unit": amount,
+                        "account_id": accounts["funds_receivable"].id,
+                        "tax_ids": [fields.Command.clear()],
+                    }
+                )
+            )
+        invoice = (
+            self.env["account.move"]
+            .sudo()
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.employer_id.id,
+                    "invoice_date": date_to,
+                    "company_id": self.company_id.id,
+                    "ref": self.env._("Welfare %(fund)s", fund=self.name),
+                    "invoice_line_ids": lines,
+                }
+            )
+        )
+        invoice.action_post()
+        moves.write({"recharge_invoice_id": invoice.id})
+        self.message_post(body=self.env._("Employer recharge invoice %(name)s.", name=invoice.name))
+        return invoice
+
+    def _statement_values(self, date_from, date_to):
+        """Figures of the funder's statement (rendicontazione) for a period."""
+        self.ensure_one()
+        Move = self.env["welfare.voucher.move"].sudo()
+        period = [("fund_id", "=", self.id), ("date", ">=", date_from), ("date", "<=", date_to)]
+        moves = Move.search(period)
+        uses = moves.filtered(lambda m: m.move_type in ("redeem", "refund"))
+        spent = -sum(uses.mapped("amount"))
+
+        def share(selector):
+            part = -sum(uses.filtered(selector).mapped("amount"))
+            return (part, 100.0 * part / spent if spent else 0.0)
+
+        by_category = {}
+        for move in uses:
+            key = move.category_id.display_name or "-"
+            by_category[key] = by_category.get(key, 0.0) - move.amount
+        by_provider = {}
+        for move in uses:
+            key = move.provider_id.name or "-"
+            by_provider[key] = by_provider.get(key, 0.0) - move.amount
+        ambits = self.env["welfare.ambit"].sudo().search([])
+        return {
+            "fund": self,
+            "date_from": date_from,
+            "date_to": date_to,
+            "issued": sum(moves.filtered(lambda m: m.move_type == "issue").mapped("amount")),
+            "spent": spent,
+            "lapsed": -sum(moves.filtered(lambda m: m.move_type in ("lapse", "cancel")).mapped("amount")),
+            "workers_reached": len(uses.worker_id),
+            "workers_with_voucher": len(self.voucher_ids.filtered(lambda v: v.state != "cancelled").worker_id),
+            "by_category": sorted(by_category.items(), key=lambda kv: -kv[1]),
+            "by_provider": sorted(by_provider.items(), key=lambda kv: -kv[1]),
+            "km0": share(lambda m: m.provider_is_producer),
+            "third_sector": share(lambda m: m.is_third_sector),
+            "in_ambits": share(lambda m: m.provider_ambit_id in ambits),
+        }
+
     def _covers_category(self, category):
         self.ensure_one()
         return any(category.parent_path.startswith(c.parent_path) for c in self.category_ids)

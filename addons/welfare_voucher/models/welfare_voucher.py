@@ -266,6 +266,7 @@ class WelfareVoucher(models.Model):
             )
         )
         self.flush_recordset(["balance", "state"])
+        move._post_accounting_entry()
         return move
 
     def _redeem(self, amount, category, reason, **values):

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 MOVE_TYPES = [
@@ -39,6 +39,28 @@ class WelfareVoucherMove(models.Model):
     origin_move_id = fields.Many2one("welfare.voucher.move", string="Refund of", readonly=True, index=True)
     refunded_amount = fields.Monetary(compute="_compute_refunded_amount")
     description = fields.Char(readonly=True, help="Service delivered, as declared.")
+    # --- books -------------------------------------------------------------
+    account_move_id = fields.Many2one("account.move", string="Journal Entry", readonly=True, index=True)
+    settlement_id = fields.Many2one("welfare.settlement", string="Settlement", readonly=True, index=True)
+    recharge_invoice_id = fields.Many2one(
+        "account.move", string="Employer Recharge", readonly=True, index=True, help="Invoice to the employer."
+    )
+    # --- reporting dimensions (stored, for pivots and exports) --------------
+    worker_ambit_id = fields.Many2one(related="worker_id.welfare_ambit_id", store=True, string="Worker's Ambit")
+    provider_ambit_id = fields.Many2one(related="provider_id.welfare_ambit_id", store=True, string="Provider's Ambit")
+    provider_is_producer = fields.Boolean(related="provider_id.is_welfare_producer", store=True, string="Km 0 Producer")
+    provider_member_type = fields.Selection(related="provider_id.welfare_member_type", store=True)
+    is_third_sector = fields.Boolean(
+        compute="_compute_is_third_sector",
+        store=True,
+        string="Social Economy",
+        help="Spent at a social cooperative, association or foundation.",
+    )
+
+    @api.depends("provider_id.welfare_member_type", "provider_id.name")
+    def _compute_is_third_sector(self):
+        for move in self:
+            move.is_third_sector = move.provider_id.welfare_member_type in ("social_coop", "association")
 
     @api.depends("voucher_id")
     def _compute_refunded_amount(self):
@@ -52,8 +74,60 @@ class WelfareVoucherMove(models.Model):
 
     @api.model
     def _mutable_fields(self):
-        """Fields later modules may set on existing lines (e.g. settlement links)."""
-        return set()
+        """Links set after the fact: the books and the settlement, never the amounts."""
+        return {"account_move_id", "settlement_id", "recharge_invoice_id"}
+
+    def _post_accounting_entry(self):
+        """Book the ledger line so that, at any date, the welfare credit liability equals
+        the open voucher balances. Shop redemptions and their refunds are booked by the
+        welfare payment (liability against the worker's receivable), not here."""
+        for move in self:
+            currency = move.currency_id
+            if currency.is_zero(move.amount) or move.transaction_id:
+                continue
+            company = move.voucher_id.company_id
+            accounts = company._welfare_accounts()
+            worker = move.worker_id
+            if move.move_type in ("redeem", "refund"):
+                counterpart, partner = accounts["to_settle"], move.provider_id
+            else:
+                counterpart, partner = accounts["funds_receivable"], move.fund_id.funder_id
+            amount = move.amount  # positive: the liability grows
+            entry = (
+                self.env["account.move"]
+                .sudo()
+                .create(
+                    {
+                        "move_type": "entry",
+                        "journal_id": accounts["operations_journal"].id,
+                        "date": move.date,
+                        "company_id": company.id,
+                        "ref": f"{move.voucher_id.code} · {move.reason}",
+                        "line_ids": [
+                            Command.create(
+                                {
+                                    "name": move.reason,
+                                    "account_id": counterpart.id,
+                                    "partner_id": partner.id,
+                                    "debit": amount if amount > 0 else 0.0,
+                                    "credit": -amount if amount < 0 else 0.0,
+                                }
+                            ),
+                            Command.create(
+                                {
+                                    "name": move.reason,
+                                    "account_id": accounts["liability"].id,
+                                    "partner_id": worker.id,
+                                    "debit": -amount if amount < 0 else 0.0,
+                                    "credit": amount if amount > 0 else 0.0,
+                                }
+                            ),
+                        ],
+                    }
+                )
+            )
+            entry.action_post()
+            super(WelfareVoucherMove, move).write({"account_move_id": entry.id})
 
     def write(self, vals):
         if set(vals) - self._mutable_fields():

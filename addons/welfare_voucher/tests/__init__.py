@@ -1,9 +1,9 @@
-from . import (
-    test_checkout_tour,
-    test_redeem_at_provider,
-    test_sale_order,
-    test_welfare_campaign,
-    test_welfare_fund,
-    test_welfare_voucher,
-    test_welfare_voucher_move,
-)
+from . import test_checkout_tour
+from . import test_redeem_at_provider
+from . import test_sale_order
+from . import test_welfare_campaign
+from . import test_welfare_fund
+from . import test_welfare_voucher
+from . import test_welfare_voucher_move
+from . import test_welfare_settlement
+from . import test_accounting

@@ -1,0 +1,132 @@
+from dateutil.relativedelta import relativedelta
+from freezegun import freeze_time
+
+from odoo.fields import Date
+from odoo.tests import tagged
+
+from .common import WelfareVoucherCommon
+
+
+@tagged("post_install", "-at_install")
+class TestWelfareAccounting(WelfareVoucherCommon):
+    def _liability_balance(self):
+        accounts = self.env.company._welfare_accounts()
+        self.env.flush_all()
+        lines = self.env["account.move.line"].search(
+            [("account_id", "=", accounts["liability"].id), ("parent_state", "=", "posted")]
+        )
+        return round(sum(lines.mapped("credit")) - sum(lines.mapped("debit")), 2)
+
+    def _open_balances(self):
+        vouchers = self.env["welfare.voucher"].search([("company_id", "=", self.env.company.id)])
+        return round(sum(vouchers.mapped("balance")), 2)
+
+    def assertBooksMatch(self):
+        """The liability moves exactly like the open balances (what existed before the
+        test, e.g. demo data, is the same on both sides of the offset)."""
+        self.assertAlmostEqual(self._liability_balance() - self._open_balances(), self.offset)
+
+    def setUp(self):
+        super().setUp()
+        self.offset = self._liability_balance() - self._open_balances()
+
+    def test_setup_on_install(self):
+        accounts = self.env.company._welfare_accounts()
+        for key in ("liability", "funds_receivable", "to_settle", "commission", "journal", "operations_journal"):
+            self.assertTrue(accounts[key], key)
+        provider = self.env["payment.provider"].search(
+            [("code", "=", "welfare"), ("company_id", "=", self.env.company.id)]
+        )
+        self.assertEqual(provider.state, "enabled")
+        self.assertEqual(provider.journal_id, accounts["journal"])
+
+    def test_each_kind_of_move_keeps_liability_equal_to_open_balances(self):
+        # issue
+        voucher = self.issue(self.fund_grant, self.worker_a, 400.0)
+        issue = voucher.move_ids
+        self.assertTrue(issue.account_move_id)
+        self.assertEqual(issue.account_move_id.state, "posted")
+        self.assertBooksMatch()
+        # redeem at a provider, and its refund
+        redeem = self.env["welfare.voucher"]._redeem_at_provider(voucher.code, self.provider, self.cat_nido, 100.0)
+        self.assertTrue(redeem.account_move_id)
+        self.assertBooksMatch()
+        refund = redeem._refund("Errore", amount=25.0)
+        self.assertTrue(refund.account_move_id)
+        self.assertBooksMatch()
+        # spend in the shop (welfare payment), cancel the order (refund payment)
+        order = self.cart(self.worker_a, (self.listing_nido, 1))
+        order._welfare_apply_credit()
+        self.assertBooksMatch()
+        order.action_cancel()
+        self.assertBooksMatch()
+        # cancellation of another voucher
+        other = self.issue(self.fund_grant, self.worker_b, 50.0)
+        other.action_cancel()
+        self.assertBooksMatch()
+        # lapse
+        with freeze_time(voucher.date_end + relativedelta(days=1)):
+            self.env["welfare.voucher"]._cron_lapse_and_remind()
+        self.assertEqual(voucher.state, "expired")
+        self.assertBooksMatch()
+
+    def test_credit_note_books_the_credit_back(self):
+        self.env["ir.config_parameter"].sudo().set_param("sale.automatic_invoice", True)
+        self.issue(self.fund_employer, self.worker_a, 50.0)
+        order = self.cart(self.worker_a, (self.listing_a, 2))
+        order._welfare_apply_credit()
+        self.assertBooksMatch()
+        credit_note = order.invoice_ids._reverse_moves([{"invoice_date": Date.today()}])
+        credit_note.action_post()
+        self.assertBooksMatch()
+        self.assertIn(credit_note.payment_state, ("paid", "in_payment", "reversed"))
+
+    def test_employer_recharge_invoice(self):
+        voucher = self.issue(self.fund_employer, self.worker_a, 60.0)
+        order = self.cart(self.worker_a, (self.listing_a, 1))  # 14.64, km 0, full value
+        order._welfare_apply_credit()
+        self.assertAlmostEqual(voucher.balance, 60.0 - 14.64)
+        today = Date.today()
+        wizard = self.env["welfare.fund.recharge"].create(
+            {"fund_id": self.fund_employer.id, "date_from": today - relativedelta(days=1), "date_to": today}
+        )
+        invoice = self.env["account.move"].browse(wizard.action_invoice()["res_id"])
+        self.assertEqual(invoice.move_type, "out_invoice")
+        self.assertEqual(invoice.partner_id, self.employer_a)
+        self.assertEqual(invoice.state, "posted")
+        self.assertAlmostEqual(invoice.amount_total, 14.64)
+        self.assertEqual(invoice.invoice_line_ids.name.count("Prodotti km 0"), 1)
+        # Each use is recharged once.
+        with self.assertRaisesRegex(Exception, "Nothing was spent"):
+            self.fund_employer._invoice_employer(today - relativedelta(days=1), today)
+
+    def test_funder_statement_and_worker_statement_render(self):
+        voucher = self.issue(self.fund_grant, self.worker_a, 400.0)
+        self.env["welfare.voucher"]._redeem_at_provider(voucher.code, self.provider, self.cat_nido, 100.0)
+        today = Date.today()
+        wizard = self.env["welfare.fund.statement"].create(
+            {"fund_id": self.fund_grant.id, "date_from": today - relativedelta(days=30), "date_to": today}
+        )
+        action = wizard.action_print()
+        self.assertTrue(action)  # the report, or the document-layout wizard on a new company
+        data = {"date_from": str(wizard.date_from), "date_to": str(wizard.date_to)}
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "welfare_voucher.action_report_welfare_fund_statement", self.fund_grant.ids, data=data
+        )[0]
+        self.assertIn(b"o_welfare_fund_statement", html)
+        self.assertIn(self.provider.name.encode(), html)
+        # A real PDF through wkhtmltopdf (tests render HTML unless forced).
+        pdf, _type = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("welfare_voucher.action_report_welfare_fund_statement", self.fund_grant.ids, data=data)
+        )
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        values = self.fund_grant._statement_values(today - relativedelta(days=30), today)
+        self.assertAlmostEqual(values["spent"], 100.0)
+        self.assertEqual(values["workers_reached"], 1)
+        # worker's yearly fringe-benefit statement
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "welfare_voucher.action_report_worker_c3_statement", self.worker_a.ids, data={"year": today.year}
+        )[0]
+        self.assertIn(b"o_welfare_c3_statement", html)

@@ -1,0 +1,103 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo.exceptions import UserError
+from odoo.fields import Date
+from odoo.tests import tagged
+
+from .common import WelfareVoucherCommon
+
+
+@tagged("post_install", "-at_install")
+class TestWelfareSettlement(WelfareVoucherCommon):
+    def _redeem(self, voucher, amount, provider=None, category=None):
+        return self.env["welfare.voucher"]._redeem_at_provider(
+            voucher.code, provider or self.provider, category or self.cat_nido, amount, description="Retta"
+        )
+
+    def _settle(self, **vals):
+        today = Date.today()
+        settlement = self.env["welfare.settlement"].create(
+            {
+                "date_from": today - relativedelta(days=30),
+                "date_to": today,
+                "provider_ids": [(6, 0, self.provider.ids)],
+                **vals,
+            }
+        )
+        settlement.action_compute()
+        return settlement
+
+    def test_commission_arithmetic(self):
+        voucher = self.issue(self.fund_grant, self.worker_a, 500.0)
+        for amount in (100.0, 50.5, 20.0):
+            self._redeem(voucher, amount)
+        settlement = self._settle()
+        bill = settlement.bill_ids
+        self.assertEqual(len(bill), 1)
+        self.assertEqual(bill.partner_id, self.provider)
+        self.assertEqual(bill.move_type, "in_invoice")
+        # 170.50 redeemed, 5% commission of the nursery's convention = 8.53 (rounded once).
+        self.assertEqual(len(bill.invoice_line_ids), 4)
+        commission = bill.invoice_line_ids.filtered(lambda l: l.price_unit < 0)
+        self.assertAlmostEqual(commission.price_unit, -8.53)
+        self.assertAlmostEqual(bill.amount_total, 161.97)
+        self.assertAlmostEqual(settlement.amount_redeemed, 170.5)
+        self.assertAlmostEqual(settlement.amount_commission, 8.53)
+        self.assertEqual(bill.amount_tax, 0.0)
+
+    def test_settled_exactly_once(self):
+        voucher = self.issue(self.fund_grant, self.worker_a, 500.0)
+        self._redeem(voucher, 100.0)
+        first = self._settle()
+        first.action_confirm()
+        self.assertEqual(first.state, "confirmed")
+        # Running the period again settles only what is new.
+        with self.assertRaisesRegex(UserError, "Nothing to settle"):
+            self._settle()
+        self._redeem(voucher, 40.0)
+        second = self._settle()
+        self.assertAlmostEqual(second.amount_redeemed, 40.0)
+        self.assertEqual(len(first.move_ids), 1)
+        self.assertEqual(len(second.move_ids), 1)
+        # Pay once: the settlement follows its bills.
+        bill = first.bill_ids
+        self.env["account.payment.register"].with_context(active_model="account.move", active_ids=bill.ids).create(
+            {}
+        )._create_payments()
+        self.assertIn(bill.payment_state, ("paid", "in_payment"))
+        self.assertEqual(first.state, "paid")
+        with self.assertRaisesRegex(UserError, "Paid settlements"):
+            first.action_cancel()
+
+    def test_cancel_frees_the_uses(self):
+        voucher = self.issue(self.fund_grant, self.worker_a, 500.0)
+        self._redeem(voucher, 100.0)
+        settlement = self._settle()
+        settlement.action_confirm()
+        settlement.action_cancel()
+        self.assertEqual(settlement.state, "cancelled")
+        self.assertEqual(settlement.bill_ids.state, "cancel")
+        self.assertFalse(settlement.move_ids)
+        again = self._settle()
+        self.assertAlmostEqual(again.amount_redeemed, 100.0)
+
+    def test_refund_after_settlement_is_netted_next_time(self):
+        voucher = self.issue(self.fund_grant, self.worker_a, 500.0)
+        redeem = self._redeem(voucher, 100.0)
+        self._settle().action_confirm()
+        redeem._refund("Servizio non erogato", amount=30.0)
+        self._redeem(voucher, 50.0)
+        settlement = self._settle()
+        self.assertAlmostEqual(settlement.amount_redeemed, 20.0)
+        self.assertAlmostEqual(settlement.bill_ids.amount_total, 20.0 - 1.0)
+
+    def test_shop_sales_are_settled_to_the_provider(self):
+        self.issue(self.fund_grant, self.worker_a, 300.0)
+        order = self.cart(self.worker_a, (self.listing_nido, 1))
+        order._welfare_apply_credit()
+        settlement = self._settle()
+        self.assertEqual(settlement.bill_ids.partner_id, self.provider)
+        self.assertAlmostEqual(settlement.amount_redeemed, 300.0)
+        line = settlement.bill_ids.invoice_line_ids.filtered(lambda l: l.price_unit > 0)
+        self.assertEqual(line.account_id, self.listing_nido.product_variant_id._get_product_accounts()["expense"])
+        self.assertTrue(settlement.bill_ids.invoice_line_ids.filtered(lambda l: l.price_unit < 0))
