@@ -13,8 +13,9 @@ PGPORT="${PGPORT:-5432}"
 WELFARE_DB_USER="${WELFARE_DB_USER:-welfare}"
 WELFARE_DB_PASSWORD="${WELFARE_DB_PASSWORD:-welfare}"
 ADDONS="welfare_network,welfare_catalog,welfare_voucher"
-# Odoo's demo payment provider: pays the rest of a cart in the demo and the tours.
-EXTRA_ADDONS="payment_demo"
+# Odoo's demo payment provider (pays the rest of a cart in the demo and the tours)
+# and the Italian chart of accounts (the welfare accounts are set up on it too).
+EXTRA_ADDONS="payment_demo,l10n_it"
 export PGHOST PGPORT
 
 log() { printf '\033[1m[welfare]\033[0m %s\n' "$*" >&2; }

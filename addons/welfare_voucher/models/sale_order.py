@@ -1,4 +1,6 @@
-from odoo import Command, fields, models
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -162,6 +164,22 @@ class SaleOrder(models.Model):
             if order.state not in ("draft", "sent"):
                 raise UserError(self.env._("The order is confirmed: cancel it instead."))
         return self._welfare_release_credit(self.env._("Removed from the cart"))
+
+    @api.model
+    def _cron_welfare_release_abandoned(self, hours=48):
+        """Daily: welfare credit taken by carts left unpaid for ``hours`` goes back to the
+        vouchers (the worker can apply it again)."""
+        limit = fields.Datetime.now() - timedelta(hours=hours)
+        orders = self.sudo().search(
+            [
+                ("state", "in", ("draft", "sent")),
+                ("welfare_move_ids.move_type", "=", "redeem"),
+                ("write_date", "<", limit),
+            ]
+        )
+        for order in orders.filtered("welfare_amount"):
+            order._welfare_release_credit(self.env._("Cart abandoned"))
+        return orders
 
     def _action_cancel(self):
         result = super()._action_cancel()

@@ -1,6 +1,7 @@
 from dateutil.relativedelta import relativedelta
+from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.fields import Date
 from odoo.tests import tagged
@@ -134,6 +135,18 @@ class TestWelfareCheckout(WelfareVoucherCommon):
         # Cancelling again gives nothing more.
         order._welfare_release_credit("again")
         self.assertEqual(voucher.balance, 300.0)
+
+    def test_abandoned_cart_gives_credit_back(self):
+        voucher = self.issue(self.fund_grant, self.worker_a, 300.0)
+        order = self.cart(self.worker_a, (self.listing_nido, 1))
+        order._welfare_apply_credit()
+        self.env.flush_all()
+        self.assertFalse(self.env["sale.order"]._cron_welfare_release_abandoned())
+        with freeze_time(fields.Datetime.now() + relativedelta(days=3)):
+            released = self.env["sale.order"]._cron_welfare_release_abandoned()
+        self.assertIn(order, released)
+        self.assertEqual(voucher.balance, 300.0)
+        self.assertEqual(order.welfare_amount, 0.0)
 
     def test_remove_credit_from_cart(self):
         voucher = self.issue(self.fund_grant, self.worker_a, 300.0)
