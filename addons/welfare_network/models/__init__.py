@@ -1,3 +1,4 @@
+from . import welfare_fiscalcode_mixin
 from . import welfare_ambit
 from . import welfare_municipality
 from . import welfare_membership

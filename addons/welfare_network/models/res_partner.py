@@ -1,8 +1,6 @@
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from stdnum.exceptions import ValidationError as StdnumValidationError
-from stdnum.it import codicefiscale
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -18,33 +16,10 @@ MEMBER_TYPES = [
 ]
 
 
-def normalize_fiscalcode(value):
-    """Upper-case a codice fiscale and drop spaces; empty stays empty."""
-    return codicefiscale.compact(value) if value else value
-
-
-def check_fiscalcode(env, value):
-    """Raise ValidationError unless ``value`` is a valid codice fiscale
-    (16 characters with check character, or 11 digits for organisations;
-    DPR 605/1973)."""
-    try:
-        codicefiscale.validate(value)
-    except StdnumValidationError as e:
-        raise ValidationError(
-            env._("%(code)s is not a valid codice fiscale: %(reason)s", code=value, reason=e.message)
-        ) from e
-
-
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "welfare.fiscalcode.mixin"]
 
-    fiscalcode = fields.Char(
-        string="Codice fiscale",
-        size=16,
-        copy=False,
-        tracking=True,
-        help="Italian tax code: 16 characters for people, 11 digits for organisations.",
-    )
     welfare_ambit_id = fields.Many2one(
         "welfare.ambit",
         string="Ambit",
@@ -205,25 +180,10 @@ class ResPartner(models.Model):
     # ----------------------------------------------------------------------
     # constraints and normalisation
     # ----------------------------------------------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("fiscalcode"):
-                vals["fiscalcode"] = normalize_fiscalcode(vals["fiscalcode"])
-        return super().create(vals_list)
-
     def write(self, vals):
-        if vals.get("fiscalcode"):
-            vals["fiscalcode"] = normalize_fiscalcode(vals["fiscalcode"])
         if vals.get("welfare_worker_state") == "left" and "welfare_leave_date" not in vals:
             vals["welfare_leave_date"] = fields.Date.context_today(self)
         return super().write(vals)
-
-    @api.constrains("fiscalcode")
-    def _check_fiscalcode(self):
-        """Codice fiscale must pass its check character (DPR 605/1973)."""
-        for partner in self.filtered("fiscalcode"):
-            check_fiscalcode(self.env, partner.fiscalcode)
 
     @api.constrains(
         "is_welfare_worker",

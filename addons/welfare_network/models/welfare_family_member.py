@@ -4,7 +4,7 @@ from stdnum.it import codicefiscale
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .res_partner import age_on, check_fiscalcode, normalize_fiscalcode
+from .res_partner import age_on
 
 
 class WelfareFamilyMember(models.Model):
@@ -13,7 +13,7 @@ class WelfareFamilyMember(models.Model):
 
     _name = "welfare.family.member"
     _description = "Worker's Family Member"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "welfare.fiscalcode.mixin"]
     _order = "worker_id, birth_date"
 
     name = fields.Char(required=True, tracking=True)
@@ -43,7 +43,6 @@ class WelfareFamilyMember(models.Model):
         tracking=True,
     )
     birth_date = fields.Date(required=True, tracking=True)
-    fiscalcode = fields.Char(string="Codice fiscale", size=16, tracking=True)
     is_dependent = fields.Boolean(
         string="Fiscally Dependent",
         tracking=True,
@@ -95,29 +94,16 @@ class WelfareFamilyMember(models.Model):
             return ["|", ("birth_date", ">", youngest_born_for), ("birth_date", "<=", oldest_born_for)]
         raise NotImplementedError(operator)
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("fiscalcode"):
-                vals["fiscalcode"] = normalize_fiscalcode(vals["fiscalcode"])
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if vals.get("fiscalcode"):
-            vals["fiscalcode"] = normalize_fiscalcode(vals["fiscalcode"])
-        return super().write(vals)
-
     @api.constrains("fiscalcode", "birth_date")
     def _check_fiscalcode_birth_date(self):
-        """Codice fiscale valid, and consistent with the birth date it encodes."""
+        """The codice fiscale encodes the birth date: both must agree."""
         today = fields.Date.context_today(self)
         for member in self:
             if member.birth_date and member.birth_date > today:
                 raise ValidationError(self.env._("The birth date of %(name)s is in the future.", name=member.name))
             if not member.fiscalcode:
                 continue
-            check_fiscalcode(self.env, member.fiscalcode)
-            if len(member.fiscalcode) == 16 and member.birth_date:
+            if len(member.fiscalcode) == 16 and member.birth_date and codicefiscale.is_valid(member.fiscalcode):
                 encoded = codicefiscale.get_birth_date(member.fiscalcode)
                 if (encoded.month, encoded.day, encoded.year % 100) != (
                     member.birth_date.month,

@@ -1,4 +1,4 @@
-from odoo import Command, fields, models
+from odoo import fields, models
 
 
 class AccountMove(models.Model):
@@ -38,38 +38,14 @@ class AccountMove(models.Model):
         accounts = self.company_id._welfare_accounts()
         amount = sum(refunds.mapped("amount"))
         receivable = self.line_ids.filtered(lambda l: l.account_id.account_type == "asset_receivable")[:1]
-        entry = (
-            self.env["account.move"]
-            .sudo()
-            .create(
-                {
-                    "move_type": "entry",
-                    "journal_id": accounts["operations_journal"].id,
-                    "date": self.date,
-                    "company_id": self.company_id.id,
-                    "ref": self.env._("Welfare credit given back: %(name)s", name=self.name),
-                    "line_ids": [
-                        Command.create(
-                            {
-                                "name": self.name,
-                                "account_id": receivable.account_id.id,
-                                "partner_id": self.commercial_partner_id.id,
-                                "debit": amount,
-                            }
-                        ),
-                        Command.create(
-                            {
-                                "name": self.name,
-                                "account_id": accounts["liability"].id,
-                                "partner_id": self.commercial_partner_id.id,
-                                "credit": amount,
-                            }
-                        ),
-                    ],
-                }
-            )
+        entry = self.company_id._welfare_post_entry(
+            self.date,
+            self.env._("Welfare credit given back: %(name)s", name=self.name),
+            [
+                (receivable.account_id, self.commercial_partner_id, amount, self.name),
+                (accounts["liability"], self.commercial_partner_id, -amount, self.name),
+            ],
         )
-        entry.action_post()
         (receivable | entry.line_ids.filtered(lambda l: l.account_id == receivable.account_id)).reconcile()
         refunds.write({"account_move_id": entry.id})
         return entry

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import Command, fields, models
 
 
 class ResCompany(models.Model):
@@ -86,3 +86,37 @@ class ResCompany(models.Model):
             "journal": Journal.search([("code", "=", "WLF"), ("company_id", "=", self.id)], limit=1),
             "operations_journal": Journal.search([("code", "=", "WLFO"), ("company_id", "=", self.id)], limit=1),
         }
+
+    def _welfare_post_entry(self, date, ref, lines):
+        """Post a journal entry in the "Welfare operations" journal.
+
+        ``lines``: (account, partner, amount, label), a positive amount is a debit."""
+        self.ensure_one()
+        accounts = self._welfare_accounts()
+        entry = (
+            self.env["account.move"]
+            .sudo()
+            .create(
+                {
+                    "move_type": "entry",
+                    "journal_id": accounts["operations_journal"].id,
+                    "date": date,
+                    "company_id": self.id,
+                    "ref": ref,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "name": label,
+                                "account_id": account.id,
+                                "partner_id": partner.id,
+                                "debit": amount if amount > 0 else 0.0,
+                                "credit": -amount if amount < 0 else 0.0,
+                            }
+                        )
+                        for account, partner, amount, label in lines
+                    ],
+                }
+            )
+        )
+        entry.action_post()
+        return entry

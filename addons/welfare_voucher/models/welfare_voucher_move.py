@@ -1,4 +1,4 @@
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 MOVE_TYPES = [
@@ -92,41 +92,15 @@ class WelfareVoucherMove(models.Model):
                 counterpart, partner = accounts["to_settle"], move.provider_id
             else:
                 counterpart, partner = accounts["funds_receivable"], move.fund_id.funder_id
-            amount = move.amount  # positive: the liability grows
-            entry = (
-                self.env["account.move"]
-                .sudo()
-                .create(
-                    {
-                        "move_type": "entry",
-                        "journal_id": accounts["operations_journal"].id,
-                        "date": move.date,
-                        "company_id": company.id,
-                        "ref": f"{move.voucher_id.code} · {move.reason}",
-                        "line_ids": [
-                            Command.create(
-                                {
-                                    "name": move.reason,
-                                    "account_id": counterpart.id,
-                                    "partner_id": partner.id,
-                                    "debit": amount if amount > 0 else 0.0,
-                                    "credit": -amount if amount < 0 else 0.0,
-                                }
-                            ),
-                            Command.create(
-                                {
-                                    "name": move.reason,
-                                    "account_id": accounts["liability"].id,
-                                    "partner_id": worker.id,
-                                    "debit": -amount if amount < 0 else 0.0,
-                                    "credit": amount if amount > 0 else 0.0,
-                                }
-                            ),
-                        ],
-                    }
-                )
+            # A positive amount makes the liability grow: Dr counterpart / Cr liability.
+            entry = company._welfare_post_entry(
+                move.date,
+                f"{move.voucher_id.code} · {move.reason}",
+                [
+                    (counterpart, partner, move.amount, move.reason),
+                    (accounts["liability"], worker, -move.amount, move.reason),
+                ],
             )
-            entry.action_post()
             super(WelfareVoucherMove, move).write({"account_move_id": entry.id})
 
     def write(self, vals):
