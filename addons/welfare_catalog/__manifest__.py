@@ -33,5 +33,4 @@
             "welfare_catalog/static/tests/tours/*.js",
         ],
     },
-    "installable": True,
 }

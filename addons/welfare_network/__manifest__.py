@@ -41,5 +41,4 @@
         ],
     },
     "application": True,
-    "installable": True,
 }

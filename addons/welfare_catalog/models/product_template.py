@@ -60,7 +60,6 @@ class ProductTemplate(models.Model):
     )
     welfare_category_id = fields.Many2one(
         "welfare.service.category",
-        string="Welfare Category",
         index=True,
         tracking=True,
     )

@@ -13,7 +13,7 @@ class ResConfigSettings(models.TransientModel):
 
     def set_values(self):
         before = self.env["product.template"]._welfare_km0_max_distance()
-        super().set_values()
+        result = super().set_values()
         if before != self.welfare_km0_max_distance_km:
             Template = self.env["product.template"]
             listings = Template.with_context(active_test=False).search(
@@ -21,3 +21,4 @@ class ResConfigSettings(models.TransientModel):
             )
             self.env.add_to_compute(Template._fields["welfare_is_km0"], listings)
             listings.flush_recordset(["welfare_is_km0"])
+        return result

@@ -7,7 +7,6 @@ class ResUsers(models.Model):
 
     welfare_employer_id = fields.Many2one(
         "res.partner",
-        string="Welfare Employer",
         domain="[('is_company', '=', True), ('welfare_member_type', '!=', False)]",
         help="For HR referents: the member whose workers this user manages. "
         "Record rules restrict the user to these workers.",

@@ -15,7 +15,6 @@ class WelfareAmbit(models.Model):
     active = fields.Boolean(default=True)
     lead_municipality_id = fields.Many2one(
         "welfare.municipality",
-        string="Lead Municipality",
         help="Municipality that leads the ambit (capofila).",
     )
     municipality_ids = fields.One2many("welfare.municipality", "ambit_id", string="Municipalities")

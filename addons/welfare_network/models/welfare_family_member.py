@@ -19,7 +19,6 @@ class WelfareFamilyMember(models.Model):
     name = fields.Char(required=True, tracking=True)
     worker_id = fields.Many2one(
         "res.partner",
-        string="Worker",
         required=True,
         ondelete="cascade",
         index=True,

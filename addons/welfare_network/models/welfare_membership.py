@@ -174,7 +174,7 @@ class WelfareMembership(models.Model):
         self._check_state(("active", "suspended"), self.env._("ended"))
         self.write({"state": "ended", "date_end": fields.Date.context_today(self)})
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_not_draft(self):
         if any(m.state != "draft" for m in self):
             raise UserError(self.env._("Only proposed memberships can be deleted; end the others instead."))
-        return super().unlink()

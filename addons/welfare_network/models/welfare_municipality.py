@@ -16,7 +16,7 @@ class WelfareMunicipality(models.Model):
         string="Province",
         default=lambda self: self.env.ref("base.state_it_bg", raise_if_not_found=False),
     )
-    ambit_id = fields.Many2one("welfare.ambit", string="Ambit", index=True)
+    ambit_id = fields.Many2one("welfare.ambit", index=True)
     active = fields.Boolean(default=True)
 
     _sql_constraints = [

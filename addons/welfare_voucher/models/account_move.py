@@ -4,9 +4,7 @@ from odoo import fields, models
 class AccountMove(models.Model):
     _inherit = "account.move"
 
-    welfare_settlement_id = fields.Many2one(
-        "welfare.settlement", string="Welfare Settlement", readonly=True, copy=False, index=True
-    )
+    welfare_settlement_id = fields.Many2one("welfare.settlement", readonly=True, copy=False, index=True)
 
     def _post(self, soft=True):
         """A credit note on an order paid with welfare gives the credit back to the

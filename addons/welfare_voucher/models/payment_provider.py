@@ -10,12 +10,13 @@ class PaymentProvider(models.Model):
     code = fields.Selection(selection_add=[("welfare", "Welfare credit")], ondelete={"welfare": "set default"})
 
     def _compute_feature_support_fields(self):
-        super()._compute_feature_support_fields()
+        result = super()._compute_feature_support_fields()
         self.filtered(lambda p: p.code == "welfare").update(
             {
                 "support_refund": "partial",
             }
         )
+        return result
 
     @api.model
     def _get_compatible_providers(self, *args, **kwargs):

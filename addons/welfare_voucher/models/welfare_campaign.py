@@ -1,4 +1,4 @@
-from odoo import Command, api, fields, models, modules
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 BATCH_SIZE = 200
@@ -153,12 +153,17 @@ class WelfareCampaign(models.Model):
 
     @api.model
     def _cron_issue(self):
-        """Issue pending lines batch by batch, committing each batch (resumable)."""
-        for campaign in self.search([("state", "=", "issuing")]):
-            while campaign.state == "issuing":
-                campaign._issue_batch()
-                if not modules.module.current_test:
-                    self.env.cr.commit()
+        """Issue one batch per campaign and report progress: the cron framework commits
+        each run and runs again while lines remain, so an interrupted issue resumes."""
+        campaigns = self.search([("state", "=", "issuing")])
+        issued = self.env["welfare.campaign.line"]
+        for campaign in campaigns:
+            issued |= campaign._issue_batch()
+        remaining = self.env["welfare.campaign.line"].search_count(
+            [("campaign_id", "in", campaigns.ids), ("state", "=", "pending")]
+        )
+        self.env["ir.cron"]._notify_progress(done=len(issued), remaining=remaining)
+        return remaining
 
     def action_undo(self):
         """Cancel the campaign's unused vouchers; used ones stay and are listed."""

@@ -25,10 +25,9 @@ class WelfareFund(models.Model):
 
     name = fields.Char(required=True, tracking=True)
     fund_type = fields.Selection(FUND_TYPES, required=True, default="regional_grant", tracking=True)
-    funder_id = fields.Many2one("res.partner", string="Funder", required=True, tracking=True, check_company=True)
+    funder_id = fields.Many2one("res.partner", required=True, tracking=True, check_company=True)
     employer_id = fields.Many2one(
         "res.partner",
-        string="Employer",
         tracking=True,
         check_company=True,
         domain="[('welfare_member_type', '!=', False)]",
@@ -266,7 +265,6 @@ class WelfareFund(models.Model):
         for move in uses:
             key = move.provider_id.name or "-"
             by_provider[key] = by_provider.get(key, 0.0) - move.amount
-        ambits = self.env["welfare.ambit"].sudo().search([])
         return {
             "fund": self,
             "date_from": date_from,
@@ -280,7 +278,7 @@ class WelfareFund(models.Model):
             "by_provider": sorted(by_provider.items(), key=lambda kv: -kv[1]),
             "km0": share(lambda m: m.provider_is_producer),
             "third_sector": share(lambda m: m.is_third_sector),
-            "in_ambits": share(lambda m: m.provider_ambit_id in ambits),
+            "in_ambits": share(lambda m: m.provider_ambit_id),
         }
 
     def _covers_category(self, category):

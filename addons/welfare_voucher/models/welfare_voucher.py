@@ -38,7 +38,6 @@ class WelfareVoucher(models.Model):
     code = fields.Char(required=True, readonly=True, copy=False, index=True, default=lambda self: new_voucher_code())
     worker_id = fields.Many2one(
         "res.partner",
-        string="Worker",
         required=True,
         index=True,
         readonly=True,
@@ -100,9 +99,10 @@ class WelfareVoucher(models.Model):
             voucher.qr_url = f"/report/barcode/?barcode_type=QR&value={voucher.code}&width=240&height=240"
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        result = super()._compute_access_url()
         for voucher in self:
             voucher.access_url = f"/my/welfare/voucher/{voucher.id}"
+        return result
 
     # ------------------------------------------------------------------
     # rules
@@ -343,10 +343,10 @@ class WelfareVoucher(models.Model):
             raise UserError(self.env._("An issued voucher cannot change its value, worker, fund or code."))
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_issued(self):
         if self.move_ids:
             raise UserError(self.env._("Issued vouchers cannot be deleted: cancel them."))
-        return super().unlink()
 
     @api.constrains("worker_id")
     def _check_worker(self):

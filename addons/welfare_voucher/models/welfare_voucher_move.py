@@ -32,7 +32,7 @@ class WelfareVoucherMove(models.Model):
     employer_id = fields.Many2one(related="voucher_id.employer_id", store=True)
     company_id = fields.Many2one(related="voucher_id.company_id", store=True)
     category_id = fields.Many2one("welfare.service.category", string="Service Category", readonly=True, index=True)
-    provider_id = fields.Many2one("res.partner", string="Provider", readonly=True, index=True)
+    provider_id = fields.Many2one("res.partner", readonly=True, index=True)
     sale_order_id = fields.Many2one("sale.order", string="Order", readonly=True, index=True)
     sale_order_line_id = fields.Many2one("sale.order.line", string="Order Line", readonly=True)
     transaction_id = fields.Many2one("payment.transaction", readonly=True, index=True)
@@ -41,7 +41,7 @@ class WelfareVoucherMove(models.Model):
     description = fields.Char(readonly=True, help="Service delivered, as declared.")
     # --- books -------------------------------------------------------------
     account_move_id = fields.Many2one("account.move", string="Journal Entry", readonly=True, index=True)
-    settlement_id = fields.Many2one("welfare.settlement", string="Settlement", readonly=True, index=True)
+    settlement_id = fields.Many2one("welfare.settlement", readonly=True, index=True)
     recharge_invoice_id = fields.Many2one(
         "account.move", string="Employer Recharge", readonly=True, index=True, help="Invoice to the employer."
     )
@@ -101,14 +101,15 @@ class WelfareVoucherMove(models.Model):
                     (accounts["liability"], worker, -move.amount, move.reason),
                 ],
             )
-            super(WelfareVoucherMove, move).write({"account_move_id": entry.id})
+            move.write({"account_move_id": entry.id})
 
     def write(self, vals):
         if set(vals) - self._mutable_fields():
             raise UserError(self.env._("The voucher ledger is append-only: add a new line instead of changing one."))
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
         raise UserError(self.env._("The voucher ledger is append-only: lines cannot be deleted."))
 
     def _refund(self, reason, amount=None):
