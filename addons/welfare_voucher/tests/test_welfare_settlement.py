@@ -2,7 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo.exceptions import UserError
 from odoo.fields import Date
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import WelfareVoucherCommon
 
@@ -101,3 +101,45 @@ class TestWelfareSettlement(WelfareVoucherCommon):
         line = settlement.bill_ids.invoice_line_ids.filtered(lambda l: l.price_unit > 0)
         self.assertEqual(line.account_id, self.listing_nido.product_variant_id._get_product_accounts()["expense"])
         self.assertTrue(settlement.bill_ids.invoice_line_ids.filtered(lambda l: l.price_unit < 0))
+
+
+@tagged("post_install", "-at_install")
+class TestSettlementPortalAndAccess(WelfareVoucherCommon, HttpCase):
+    def test_provider_sees_own_settlement_and_hr_sees_own_vouchers(self):
+        voucher_a = self.issue(self.fund_grant, self.worker_a, 200.0)
+        voucher_b = self.issue(self.fund_grant, self.worker_b, 100.0)
+        self.env["welfare.voucher"]._redeem_at_provider(voucher_a.code, self.provider, self.cat_nido, 80.0)
+        today = Date.today()
+        settlement = self.env["welfare.settlement"].create(
+            {"date_from": today - relativedelta(days=1), "date_to": today, "provider_ids": [(6, 0, self.provider.ids)]}
+        )
+        settlement.action_compute()
+        settlement.action_confirm()
+        self.env["res.users"].create(
+            {
+                "login": "nido_portal",
+                "password": "nido_portal",
+                "name": "Nido Portal",
+                "partner_id": self.env["res.partner"].create({"name": "Nido Portal", "parent_id": self.provider.id}).id,
+                "groups_id": [
+                    (
+                        6,
+                        0,
+                        [
+                            self.env.ref("base.group_portal").id,
+                            self.env.ref("welfare_network.group_welfare_portal_provider").id,
+                        ],
+                    )
+                ],
+            }
+        )
+        self.authenticate("nido_portal", "nido_portal")
+        page = self.url_open("/my/settlements")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(settlement.name, page.text)
+        self.assertIn(voucher_a.code, page.text)
+        self.assertNotIn(voucher_b.code, page.text)
+        # HR referents see the vouchers of their own employer's workers only.
+        visible = self.env["welfare.voucher"].with_user(self.user_hr_a).search([])
+        self.assertIn(voucher_a, visible)
+        self.assertNotIn(voucher_b, visible)
