@@ -97,13 +97,13 @@ class WelfareServiceCategory(models.Model):
                 category.eligibility_summary = self.env._("For every worker")
 
     def _compute_product_count(self):
+        """Listings in each category and its subcategories, from one grouped query."""
         groups = self.env["product.template"]._read_group(
             [("welfare_category_id", "child_of", self.ids)], ["welfare_category_id"], ["__count"]
         )
-        counts = {category.id: count for category, count in groups}
         for category in self:
             category.product_count = sum(
-                counts.get(child.id, 0) for child in self.search([("id", "child_of", category.id)])
+                count for listed, count in groups if listed.parent_path.startswith(category.parent_path or "/")
             )
 
     @api.constrains("parent_id")

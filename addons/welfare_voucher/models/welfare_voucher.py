@@ -204,6 +204,14 @@ class WelfareVoucher(models.Model):
         available = {v: v.balance for v in self.sorted(lambda v: (v.date_end, v.id)) if v._is_usable_on(on_date)}
         c3_room = None
         plan = {}
+        eligibility = {}
+
+        def eligible(category):
+            """Family eligibility, asked once per category."""
+            if category not in eligibility:
+                eligibility[category] = category._is_worker_eligible(worker, on_date)
+            return eligibility[category]
+
         for key, category, amount in needs:
             remaining = amount
             if category.fiscal_basis == "art51_3":
@@ -217,7 +225,7 @@ class WelfareVoucher(models.Model):
                 if (
                     currency.compare_amounts(balance, 0) <= 0
                     or not voucher._covers_category(category)
-                    or not category._is_worker_eligible(worker, on_date)
+                    or not eligible(category)
                 ):
                     continue
                 cap = remaining
