@@ -14,4 +14,4 @@ class WelfareConvention(models.Model):
     def _covers_category(self, category):
         """True when ``category`` is one of the covered categories or below one."""
         self.ensure_one()
-        return any(category.parent_path.startswith(covered.parent_path) for covered in self.service_category_ids)
+        return category._is_within(self.service_category_ids)

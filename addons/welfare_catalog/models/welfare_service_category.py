@@ -111,6 +111,11 @@ class WelfareServiceCategory(models.Model):
         if self._has_cycle():
             raise ValidationError(self.env._("A category cannot be its own ancestor."))
 
+    def _is_within(self, categories):
+        """True when this category is one of ``categories`` or below one of them."""
+        self.ensure_one()
+        return any(self.parent_path.startswith(category.parent_path) for category in categories)
+
     def _is_worker_eligible(self, worker, on_date=None):
         """Whether ``worker``'s family makes them eligible for this category
         (f-bis: a child in the age range; f-ter: a relative 75+ or non-self-sufficient)."""

@@ -12,14 +12,18 @@ class AccountMove(models.Model):
         the worker's receivable is settled against the welfare credit liability."""
         posted = super()._post(soft=soft)
         for credit_note in posted.filtered(lambda m: m.move_type == "out_refund"):
+            lines = credit_note.invoice_line_ids.filtered("sale_line_ids")
+            if not lines:
+                continue
+            all_redeems = (
+                self.env["welfare.voucher.move"]
+                .sudo()
+                .search([("sale_order_line_id", "in", lines.sale_line_ids.ids), ("move_type", "=", "redeem")])
+            )
             refunds = self.env["welfare.voucher.move"]
-            for line in credit_note.invoice_line_ids.filtered("sale_line_ids"):
+            for line in lines:
                 to_refund = line.price_total
-                redeems = (
-                    self.env["welfare.voucher.move"]
-                    .sudo()
-                    .search([("sale_order_line_id", "in", line.sale_line_ids.ids), ("move_type", "=", "redeem")])
-                )
+                redeems = all_redeems.filtered(lambda m, line=line: m.sale_order_line_id in line.sale_line_ids)
                 for redeem in redeems:
                     if credit_note.currency_id.compare_amounts(to_refund, 0) <= 0:
                         break

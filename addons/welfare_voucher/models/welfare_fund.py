@@ -280,7 +280,3 @@ class WelfareFund(models.Model):
             "third_sector": share(lambda m: m.is_third_sector),
             "in_ambits": share(lambda m: m.provider_ambit_id),
         }
-
-    def _covers_category(self, category):
-        self.ensure_one()
-        return any(category.parent_path.startswith(c.parent_path) for c in self.category_ids)

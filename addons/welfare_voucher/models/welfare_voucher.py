@@ -120,7 +120,7 @@ class WelfareVoucher(models.Model):
     def _covers_category(self, category):
         self.ensure_one()
         categories = self.category_ids or self.fund_id.category_ids
-        return bool(category) and any(category.parent_path.startswith(c.parent_path) for c in categories)
+        return bool(category) and category._is_within(categories)
 
     def _check_spendable(self, category, worker, on_date):
         """Raise a clear UserError unless this voucher can pay for ``category``."""
