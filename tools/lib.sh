@@ -54,9 +54,21 @@ ensure_venv() {
         command -v pg_config >/dev/null || die "Missing pg_config: apt-get install libpq-dev"
         rm -rf "$VENV"
         "$PYTHON" -m venv "$VENV"
-        PIP_CONSTRAINT="$PROJECT_DIR/constraints.txt" "$VENV/bin/pip" install -q --upgrade "pip" "setuptools<81" wheel
-        PIP_CONSTRAINT="$PROJECT_DIR/constraints.txt" "$VENV/bin/pip" install -q \
+        # setuptools<81 must reach the isolated build environments of the
+        # requirements that build from source (cbor2, python-ldap...): pip < 26
+        # passes PIP_CONSTRAINT to them, pip >= 25.3 takes --build-constraint
+        # (and pip 26 only that).
+        local constraints="$PROJECT_DIR/constraints.txt"
+        export PIP_CONSTRAINT="$constraints"
+        "$VENV/bin/pip" install -q --upgrade "${WELFARE_PIP:-pip}" "setuptools<81" wheel
+        local build_constraint=()
+        if "$VENV/bin/pip" install --help | grep -q -- '--build-constraint'; then
+            build_constraint=(--build-constraint "$constraints")
+        fi
+        log "Installing requirements with $("$VENV/bin/pip" --version | cut -d' ' -f1,2)"
+        "$VENV/bin/pip" install -q "${build_constraint[@]}" \
             -r "$ODOO_SRC/requirements.txt" -r "$PROJECT_DIR/requirements-test.txt"
+        unset PIP_CONSTRAINT
         touch "$VENV/.complete"
     fi
     export PYTHONPATH="$ODOO_SRC${PYTHONPATH:+:$PYTHONPATH}"
@@ -94,4 +106,21 @@ odoo_args() {
         --addons-path "$ODOO_SRC/addons,$PROJECT_DIR/addons" \
         --db_host "$PGHOST" --db_port "$PGPORT" \
         -r "$WELFARE_DB_USER" -w "$WELFARE_DB_PASSWORD"
+}
+
+# The suite's database, in two steps so that the demo company is the network's
+# Italian lead organisation (country Italy, currency EUR: welfare_network's demo
+# data) before `account` is installed and picks the chart of accounts, which is
+# then l10n_it's and never Odoo's generic one.
+#   install_suite DB [odoo options for the second step...]
+install_suite() {
+    local db=$1
+    shift
+    local args
+    mapfile -t args < <(odoo_args)
+    log "Creating $db: welfare_network first (Italian lead organisation, EUR), Italian loaded"
+    "${ODOO_BIN[@]}" "${args[@]}" -d "$db" -i welfare_network --load-language it_IT \
+        --stop-after-init --log-level warn || return
+    log "Installing ${ADDONS#welfare_network,},$EXTRA_ADDONS on $db"
+    "${ODOO_BIN[@]}" "${args[@]}" -d "$db" -i "$ADDONS,$EXTRA_ADDONS" --stop-after-init "$@"
 }

@@ -22,7 +22,9 @@ dropdb --if-exists "$DB" 2>/dev/null || true
 TAGS="/welfare_network,/welfare_catalog,/welfare_voucher"
 log "1/2 Installing $ADDONS on $DB with --test-enable (log: $LOG)"
 set +e
-"${ODOO_BIN[@]}" "${ARGS[@]}" -d "$DB" -i "$ADDONS,$EXTRA_ADDONS" --load-language it_IT \
+# welfare_network is installed in the first step and updated in the second, so its
+# at_install and post_install tests run beside the whole suite.
+install_suite "$DB" -u welfare_network \
     --test-enable --test-tags "$TAGS" --stop-after-init \
     --http-port "${WELFARE_TEST_PORT:-8169}" --log-level test 2>&1 | tee "$LOG"
 odoo_rc=${PIPESTATUS[0]}

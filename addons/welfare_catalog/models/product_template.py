@@ -94,7 +94,6 @@ class ProductTemplate(models.Model):
         LISTING_STATES,
         string="Listing Status",
         default="draft",
-        required=True,
         tracking=True,
         copy=False,
         index=True,

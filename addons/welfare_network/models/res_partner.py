@@ -16,6 +16,13 @@ MEMBER_TYPES = [
 ]
 
 
+FAMILY_GROUPS = (
+    "welfare_network.group_welfare_hr_referent,"
+    "welfare_network.group_welfare_backoffice,"
+    "welfare_network.group_welfare_portal_worker"
+)
+
+
 class ResPartner(models.Model):
     _name = "res.partner"
     _inherit = ["res.partner", "welfare.fiscalcode.mixin"]
@@ -81,9 +88,19 @@ class ResPartner(models.Model):
         default="active",
         tracking=True,
     )
-    welfare_family_member_ids = fields.One2many("welfare.family.member", "worker_id", string="Family Members")
+    # Family members are personal data (art. 12 TUIR relatives, children's codici
+    # fiscali): only the worker, their HR referent and the back office see them, so a
+    # salesman or an accountant reading a partner never touches them.
+    welfare_family_member_ids = fields.One2many(
+        "welfare.family.member",
+        "worker_id",
+        string="Family Members",
+        groups=FAMILY_GROUPS,
+    )
     welfare_family_member_count = fields.Integer(
-        string="Family Member Count", compute="_compute_welfare_family_member_count"
+        string="Family Member Count",
+        compute="_compute_welfare_family_member_count",
+        groups=FAMILY_GROUPS,
     )
     # --- providers and producers ------------------------------------------
     is_welfare_provider = fields.Boolean(string="Service Provider", tracking=True)

@@ -7,7 +7,12 @@ from odoo.exceptions import UserError
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    welfare_move_ids = fields.One2many("welfare.voucher.move", "sale_order_id", string="Welfare Ledger")
+    welfare_move_ids = fields.One2many(
+        "welfare.voucher.move",
+        "sale_order_id",
+        string="Welfare Ledger",
+        groups="welfare_network.group_welfare_backoffice",
+    )
     welfare_amount = fields.Monetary(string="Paid with Welfare", compute="_compute_welfare_amount")
 
     def _compute_welfare_amount(self):
