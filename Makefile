@@ -1,11 +1,14 @@
 # The two commands of the README. See tools/*.sh for what they do.
-.PHONY: run test lint
+.PHONY: run test test-core lint
 
 run:    ## start the suite with demo data on http://localhost:8069
 	tools/run.sh
 
 test:   ## run every test (Odoo tests and tours, then pytest-odoo on tests/)
 	tools/test.sh
+
+test-core:  ## Odoo's own sale/shop/loyalty tests with and without the suite installed
+	tools/test_core.sh
 
 lint:   ## ruff and pylint-odoo through pre-commit
 	pre-commit run --all-files

@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .res_partner import age_on
+from .welfare_fiscalcode_mixin import normalize_fiscalcode
 
 
 class WelfareFamilyMember(models.Model):
@@ -24,6 +25,15 @@ class WelfareFamilyMember(models.Model):
         index=True,
         domain="[('is_welfare_worker', '=', True)]",
         tracking=True,
+    )
+    # The worker's codice fiscale is what a family spreadsheet knows about the worker:
+    # it finds them in every language, where a name may be ambiguous.
+    worker_fiscalcode = fields.Char(
+        string="Worker's Codice Fiscale",
+        compute="_compute_worker_fiscalcode",
+        inverse="_inverse_worker_fiscalcode",
+        help="Codice fiscale of the worker this person is a family member of; "
+        "used by the import template to find the worker among those you manage.",
     )
     employer_id = fields.Many2one(
         related="worker_id.welfare_employer_id",
@@ -63,6 +73,57 @@ class WelfareFamilyMember(models.Model):
             "This family member is already registered for the worker.",
         ),
     ]
+
+    @api.depends("worker_id.fiscalcode")
+    def _compute_worker_fiscalcode(self):
+        for member in self:
+            member.worker_fiscalcode = member.worker_id.fiscalcode
+
+    def _inverse_worker_fiscalcode(self):
+        for member in self.filtered("worker_fiscalcode"):
+            code = normalize_fiscalcode(member.worker_fiscalcode)
+            member.worker_id = self._welfare_workers_by_fiscalcode({code: member.name})[code]
+
+    @api.model
+    def _welfare_workers_by_fiscalcode(self, names_by_code):
+        """Map each normalised codice fiscale of ``names_by_code`` to its welfare worker.
+
+        The search runs with the current user's rights, so an HR referent only finds
+        the workers of their own employer. ``names_by_code`` gives, for each code, the
+        family member it comes from, named in the error raised when a code finds no
+        worker (the import reports that error on the member's row).
+        """
+        workers = self.env["res.partner"].search(
+            [("is_welfare_worker", "=", True), ("fiscalcode", "in", list(names_by_code))]
+        )
+        by_code = {worker.fiscalcode: worker for worker in workers}
+        for code, name in names_by_code.items():
+            if code not in by_code:
+                raise ValidationError(
+                    self.env._(
+                        "Family member %(name)s: none of the workers you manage has the codice fiscale "
+                        "%(code)s. Check the code, or import the worker first.",
+                        name=name,
+                        code=code,
+                    )
+                )
+        return by_code
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Find the worker from ``worker_fiscalcode`` (the family import template) before
+        creating, since the worker is required."""
+        codes = [normalize_fiscalcode(vals.pop("worker_fiscalcode", False)) for vals in vals_list]
+        names_by_code = {}
+        for vals, code in zip(vals_list, codes):
+            if code:
+                names_by_code.setdefault(code, vals.get("name") or "")
+        if names_by_code:
+            workers = self._welfare_workers_by_fiscalcode(names_by_code)
+            for vals, code in zip(vals_list, codes):
+                if code:
+                    vals["worker_id"] = workers[code].id
+        return super().create(vals_list)
 
     @api.depends("birth_date")
     @api.depends_context("date")
@@ -128,3 +189,12 @@ class WelfareFamilyMember(models.Model):
                         name=member.worker_id.display_name,
                     )
                 )
+
+    @api.model
+    def get_import_templates(self):
+        return [
+            {
+                "label": self.env._("Import Template for Family Members"),
+                "template": "/welfare_network/static/src/csv/welfare_family_members_import.csv",
+            }
+        ]

@@ -1,3 +1,4 @@
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.it import codicefiscale
 
@@ -48,6 +49,17 @@ class WelfareFiscalcodeMixin(models.AbstractModel):
                     self.env._(
                         "%(code)s is not a valid codice fiscale: %(reason)s",
                         code=record.fiscalcode,
-                        reason=e.message,
+                        reason=record._fiscalcode_error_reason(e),
                     )
                 ) from e
+
+    def _fiscalcode_error_reason(self, error):
+        """Why python-stdnum refused a codice fiscale, in the user's language
+        (its own messages are English only)."""
+        if isinstance(error, InvalidLength):
+            return self.env._("it must have 16 characters for a person or 11 digits for an organisation")
+        if isinstance(error, InvalidChecksum):
+            return self.env._("its check character is wrong")
+        if isinstance(error, InvalidComponent):
+            return self.env._("the birth date or the office code it contains does not exist")
+        return self.env._("its letters and digits are not in the expected places")
