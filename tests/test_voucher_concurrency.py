@@ -72,6 +72,13 @@ def test_two_transactions_cannot_overspend(registry):
     with registry.cursor() as cr:
         env = _env(cr)
         voucher = env["welfare.voucher"].browse(voucher.id)
+        first = env["sale.order"].browse(order_ids[0])
+        # The credit is held on the first cart, not spent: the ledger is untouched.
+        assert voucher.balance == balance
+        assert voucher.amount_available == 0.0
+        assert voucher.hold_ids.sale_order_id == first
+        # Confirming the first order captures the hold: one redemption, exactly.
+        first.action_confirm()
         assert voucher.balance == 0.0
         assert voucher.balance == sum(voucher.move_ids.mapped("amount"))
         redeems = voucher.move_ids.filtered(lambda m: m.move_type == "redeem")

@@ -108,19 +108,25 @@ odoo_args() {
         -r "$WELFARE_DB_USER" -w "$WELFARE_DB_PASSWORD"
 }
 
-# The suite's database, in two steps so that the demo company is the network's
-# Italian lead organisation (country Italy, currency EUR: welfare_network's demo
-# data) before `account` is installed and picks the chart of accounts, which is
-# then l10n_it's and never Odoo's generic one.
-#   install_suite DB [odoo options for the second step...]
+# The suite's database, in three steps, so that nothing is ever created in another
+# currency or on another chart:
+#   1. welfare_network, Italian loaded: its demo data make the main company the
+#      network's Italian lead organisation (Italy, EUR) before `product` and
+#      `account` exist (the default pricelist is created in the company currency);
+#   2. l10n_it: `account` installs the Italian chart on that company at the end of
+#      the step, never Odoo's generic one;
+#   3. the other addons, on a company that has its chart (demo vouchers post entries).
+#   install_suite DB [odoo options for the last step...]
 install_suite() {
     local db=$1
     shift
     local args
     mapfile -t args < <(odoo_args)
-    log "Creating $db: welfare_network first (Italian lead organisation, EUR), Italian loaded"
+    log "Creating $db: welfare_network (the lead organisation, Italy, EUR), Italian loaded"
     "${ODOO_BIN[@]}" "${args[@]}" -d "$db" -i welfare_network --load-language it_IT \
         --stop-after-init --log-level warn || return
-    log "Installing ${ADDONS#welfare_network,},$EXTRA_ADDONS on $db"
+    log "The Italian chart of accounts (l10n_it) on $db"
+    "${ODOO_BIN[@]}" "${args[@]}" -d "$db" -i l10n_it --stop-after-init --log-level warn || return
+    log "Installing $ADDONS,$EXTRA_ADDONS on $db"
     "${ODOO_BIN[@]}" "${args[@]}" -d "$db" -i "$ADDONS,$EXTRA_ADDONS" --stop-after-init "$@"
 }

@@ -1,4 +1,5 @@
 from . import welfare_fiscalcode_mixin
+from . import welfare_action_guard_mixin
 from . import welfare_ambit
 from . import welfare_municipality
 from . import welfare_membership

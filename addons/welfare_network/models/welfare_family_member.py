@@ -112,18 +112,41 @@ class WelfareFamilyMember(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         """Find the worker from ``worker_fiscalcode`` (the family import template) before
-        creating, since the worker is required."""
-        codes = [normalize_fiscalcode(vals.pop("worker_fiscalcode", False)) for vals in vals_list]
-        names_by_code = {}
-        for vals, code in zip(vals_list, codes):
-            if code:
-                names_by_code.setdefault(code, vals.get("name") or "")
-        if names_by_code:
-            workers = self._welfare_workers_by_fiscalcode(names_by_code)
+        creating, since the worker is required. The values are copied, not changed: the
+        import retries the very same values row by row to report which row is wrong."""
+        if any("worker_fiscalcode" in vals for vals in vals_list):
+            codes = [normalize_fiscalcode(vals.get("worker_fiscalcode")) for vals in vals_list]
+            names_by_code = {}
             for vals, code in zip(vals_list, codes):
                 if code:
-                    vals["worker_id"] = workers[code].id
+                    names_by_code.setdefault(code, vals.get("name") or "")
+            workers = self._welfare_workers_by_fiscalcode(names_by_code) if names_by_code else {}
+            vals_list = [
+                {key: value for key, value in vals.items() if key != "worker_fiscalcode"}
+                | ({"worker_id": workers[code].id} if code else {})
+                for vals, code in zip(vals_list, codes)
+            ]
         return super().create(vals_list)
+
+    def load(self, fields, data):
+        """Report each bad row of an import once, on its own row.
+
+        When a batch fails, ``load`` retries it row by row, which reports every bad
+        row, and then repeats the batch's error on the batch's first row: the import
+        screen would show the error "at multiple rows" although a single row is wrong.
+        Drop that repetition (a record error, not tied to a column) when the same
+        error is also reported on another row.
+        """
+        result = super().load(fields, data)
+        messages = result["messages"]
+        if messages and messages[0].get("type") == "error" and "field" not in messages[0]:
+            first = messages[0]
+            if any(
+                other.get("message") == first.get("message") and other.get("rows") != first.get("rows")
+                for other in messages[1:]
+            ):
+                result["messages"] = messages[1:]
+        return result
 
     @api.depends("birth_date")
     @api.depends_context("date")

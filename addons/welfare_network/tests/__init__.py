@@ -1,4 +1,5 @@
 from . import test_fiscalcode
+from . import test_import_italian
 from . import test_portal
 from . import test_record_rules
 from . import test_welfare_certification

@@ -20,7 +20,9 @@ class WelfareVoucherWebsiteSale(WebsiteSale):
         if not order:
             return request.redirect("/shop/cart")
         try:
-            tx = order._welfare_apply_credit()
+            # A refusal leaves nothing half-written (the request commits afterwards).
+            with request.env.cr.savepoint():
+                tx = order._welfare_apply_credit()
         except UserError as e:
             request.session["welfare_voucher_error"] = e.args[0]
             return request.redirect("/shop/payment")
@@ -34,7 +36,8 @@ class WelfareVoucherWebsiteSale(WebsiteSale):
         order = request.website.sale_get_order()
         if order:
             try:
-                order.action_welfare_remove_credit()
+                with request.env.cr.savepoint():
+                    order._welfare_remove_credit()
             except UserError as e:
                 request.session["welfare_voucher_error"] = e.args[0]
         return request.redirect("/shop/payment")

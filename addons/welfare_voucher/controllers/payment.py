@@ -1,33 +1,33 @@
+from odoo.exceptions import ValidationError
 from odoo.http import request, route
 
 from odoo.addons.website_sale.controllers.payment import PaymentPortal
 
 
 class WelfarePaymentPortal(PaymentPortal):
+    """Split tender: when welfare credit is held on (or paid) part of the cart, the
+    other payment method pays exactly the rest. The core route keeps all its checks
+    (access token first, order lock, cancelled, already paid, cart changed): it is
+    called asking for the whole cart, and only the created transaction's amount
+    becomes the rest. Nothing here answers differently before the access check."""
+
     @route()
     def shop_payment_transaction(self, order_id, access_token, **kwargs):
-        """Split tender: once welfare credit paid part of the cart, the other payment
-        method pays exactly the rest."""
+        requested = kwargs.get("amount")
+        if requested is not None and (isinstance(requested, bool) or not isinstance(requested, int | float)):
+            raise ValidationError(request.env._("The amount to pay is not a number."))
         order_sudo = request.env["sale.order"].sudo().browse(order_id).exists()
-        if order_sudo and order_sudo.welfare_amount and kwargs.get("amount") is not None:
-            remaining = order_sudo.amount_total - order_sudo.amount_paid
-            if not order_sudo.currency_id.compare_amounts(float(kwargs["amount"]), remaining):
-                return self._welfare_remaining_transaction(order_sudo, access_token, **kwargs)
+        if order_sudo and order_sudo.welfare_amount:
+            rest = order_sudo.amount_total - order_sudo.amount_paid
+            if requested is None or not order_sudo.currency_id.compare_amounts(requested, rest):
+                kwargs["amount"] = order_sudo.amount_total
+                request.update_context(welfare_voucher_split_order_id=order_sudo.id)
         return super().shop_payment_transaction(order_id, access_token, **kwargs)
 
-    def _welfare_remaining_transaction(self, order_sudo, access_token, **kwargs):
-        self._document_check_access("sale.order", order_sudo.id, access_token)
-        order_sudo._check_cart_is_ready_to_be_paid()
-        self._validate_transaction_kwargs(kwargs)
-        kwargs.update(
-            {
-                "partner_id": order_sudo.partner_invoice_id.id,
-                "currency_id": order_sudo.currency_id.id,
-                "sale_order_id": order_sudo.id,
-                "amount": order_sudo.amount_total - order_sudo.amount_paid,
-            }
-        )
-        tx_sudo = self._create_transaction(custom_create_values={"sale_order_ids": [(6, 0, order_sudo.ids)]}, **kwargs)
-        request.session["__website_sale_last_tx_id"] = tx_sudo.id
-        self._validate_transaction_for_order(tx_sudo, order_sudo)
-        return tx_sudo._get_processing_values()
+    def _create_transaction(self, *args, amount=None, **kwargs):
+        """The rest of a cart partly paid with welfare credit (the order is locked by now)."""
+        order_id = request.env.context.get("welfare_voucher_split_order_id")
+        if order_id and kwargs.get("custom_create_values", {}).get("sale_order_ids"):
+            order_sudo = request.env["sale.order"].sudo().browse(order_id)
+            amount = order_sudo.currency_id.round(order_sudo.amount_total - order_sudo.amount_paid)
+        return super()._create_transaction(*args, amount=amount, **kwargs)

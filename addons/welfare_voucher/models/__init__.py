@@ -3,10 +3,12 @@ from . import welfare_campaign
 from . import welfare_campaign_line
 from . import welfare_voucher
 from . import welfare_voucher_move
+from . import welfare_voucher_hold
 from . import welfare_settlement
 from . import payment_provider
 from . import payment_transaction
 from . import sale_order
+from . import sale_order_line
 from . import account_move
 from . import account_chart_template
 from . import res_company

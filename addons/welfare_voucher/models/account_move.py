@@ -11,10 +11,18 @@ class AccountMove(models.Model):
         vouchers it came from, up to the credited amount, exactly once; the books follow:
         the worker's receivable is settled against the welfare credit liability."""
         posted = super()._post(soft=soft)
-        for credit_note in posted.filtered(lambda m: m.move_type == "out_refund"):
+        credit_notes = posted.filtered(lambda m: m.move_type == "out_refund" and m.invoice_line_ids.sale_line_ids)
+        if not credit_notes:
+            return posted
+        # A credit note reset to draft and posted again gives nothing back a second time.
+        done = set(
+            self.env["welfare.voucher.move"]
+            .sudo()
+            .search([("credit_note_id", "in", credit_notes.ids)])
+            .credit_note_id.ids
+        )
+        for credit_note in credit_notes.filtered(lambda m: m.id not in done):
             lines = credit_note.invoice_line_ids.filtered("sale_line_ids")
-            if not lines:
-                continue
             all_redeems = (
                 self.env["welfare.voucher.move"]
                 .sudo()
@@ -27,7 +35,11 @@ class AccountMove(models.Model):
                 for redeem in redeems:
                     if credit_note.currency_id.compare_amounts(to_refund, 0) <= 0:
                         break
-                    new = redeem._refund(self.env._("Credit note %(name)s", name=credit_note.name), amount=to_refund)
+                    new = redeem._refund(
+                        self.env._("Credit note %(name)s", name=credit_note.name),
+                        amount=to_refund,
+                        credit_note_id=credit_note.id,
+                    )
                     refunds |= new
                     to_refund -= sum(new.mapped("amount"))
             if refunds:

@@ -13,13 +13,22 @@ class SaleOrder(models.Model):
         string="Welfare Ledger",
         groups="welfare_network.group_welfare_backoffice",
     )
-    welfare_amount = fields.Monetary(string="Paid with Welfare", compute="_compute_welfare_amount")
+    welfare_hold_ids = fields.One2many(
+        "welfare.voucher.hold",
+        "sale_order_id",
+        string="Welfare Credit Held",
+        groups="welfare_network.group_welfare_backoffice",
+    )
+    welfare_amount = fields.Monetary(
+        string="Paid with Welfare",
+        compute="_compute_welfare_amount",
+        help="Welfare credit held on the cart or, once the order is confirmed, spent on it (net of refunds).",
+    )
 
     def _compute_welfare_amount(self):
         for order in self:
-            order.welfare_amount = -sum(
-                order.sudo().welfare_move_ids.filtered(lambda m: m.move_type in ("redeem", "refund")).mapped("amount")
-            )
+            moves = order.sudo().welfare_move_ids.filtered(lambda m: m.move_type in ("redeem", "refund"))
+            order.welfare_amount = sum(order.sudo().welfare_hold_ids.mapped("amount")) - sum(moves.mapped("amount"))
 
     def _welfare_worker(self):
         self.ensure_one()
@@ -50,7 +59,7 @@ class SaleOrder(models.Model):
         if not worker or self.state not in ("draft", "sent"):
             return {}
         vouchers = self._welfare_vouchers(worker)
-        return vouchers._plan_spending(self._welfare_needs(), worker, fields.Date.context_today(self))
+        return vouchers._plan_spending(self._welfare_needs(), worker, fields.Date.context_today(self), order=self)
 
     def _welfare_vouchers(self, worker):
         """The worker's active vouchers that can pay this order (same currency)."""
@@ -68,8 +77,9 @@ class SaleOrder(models.Model):
         return {
             "worker": worker,
             "credit": sum(
-                vouchers.filtered(lambda v: v._is_usable_on(fields.Date.context_today(self))).mapped("balance")
-            ),
+                vouchers.filtered(lambda v: v._is_usable_on(fields.Date.context_today(self))).mapped("amount_available")
+            )
+            + sum(self.sudo().welfare_hold_ids.mapped("amount")),
             "coverable": sum(amount for parts in plan.values() for _v, amount in parts),
             "paid": self.welfare_amount,
             "lines": plan,
@@ -82,9 +92,12 @@ class SaleOrder(models.Model):
             .search([("code", "=", "welfare"), ("company_id", "=", self.company_id.id)], limit=1)
         )
 
-    def _welfare_apply_credit(self):
-        """Pay the eligible part of the cart with welfare credit (earliest expiry first),
-        as a payment transaction against the welfare liability, under row locks."""
+    def _welfare_apply_credit(self, confirm=True):
+        """Hold welfare credit on the eligible part of the cart (earliest expiry first),
+        under the vouchers' row locks: an authorised welfare payment transaction and one
+        hold per voucher and line. Nothing is spent until the order is confirmed
+        (``_welfare_capture_holds``); ``confirm``: confirm the order at once when the
+        credit covers what confirmation needs (the worker has nothing left to pay)."""
         self.ensure_one()
         order = self.sudo()
         if order.state not in ("draft", "sent"):
@@ -92,17 +105,18 @@ class SaleOrder(models.Model):
         worker = order._welfare_worker()
         if not worker:
             raise UserError(self.env._("Only workers of the network can pay with welfare credit."))
-        vouchers = order._welfare_vouchers(worker)
-        vouchers._lock()
-        plan = vouchers._plan_spending(order._welfare_needs(), worker, fields.Date.context_today(self))
-        total = order.currency_id.round(sum(amount for parts in plan.values() for _v, amount in parts))
-        if order.currency_id.compare_amounts(total, 0) <= 0:
-            raise UserError(self.env._("Nothing in this cart can be paid with your welfare credit."))
         provider = order._welfare_provider()
         if not provider:
             raise UserError(
                 self.env._("Welfare payments are not configured for %(company)s.", company=order.company_id.name)
             )
+        vouchers = order._welfare_vouchers(worker)
+        vouchers._lock()
+        plan = vouchers._plan_spending(order._welfare_needs(), worker, fields.Date.context_today(self), order=order)
+        total = order.currency_id.round(sum(amount for parts in plan.values() for _v, amount in parts))
+        if order.currency_id.compare_amounts(total, 0) <= 0:
+            raise UserError(self.env._("Nothing in this cart can be paid with your welfare credit."))
+        order._welfare_release_holds(self.env._("Credit planned again"))
         tx = (
             self.env["payment.transaction"]
             .sudo()
@@ -119,21 +133,122 @@ class SaleOrder(models.Model):
                 }
             )
         )
-        for line, parts in plan.items():
-            for voucher, amount in parts:
+        self.env["welfare.voucher.hold"].sudo().create(
+            [
+                {
+                    "voucher_id": voucher.id,
+                    "sale_order_id": order.id,
+                    "sale_order_line_id": line.id,
+                    "transaction_id": tx.id,
+                    "amount": amount,
+                    "category_id": line.product_id.product_tmpl_id.welfare_category_id.id,
+                    "provider_id": line.product_id.product_tmpl_id.welfare_provider_id.id,
+                }
+                for line, parts in plan.items()
+                for voucher, amount in parts
+            ]
+        )
+        tx._set_authorized()
+        # An authorised hold is not a payment yet: nothing for the post-processing to do
+        # (no confirmation e-mail for a cart that can still change).
+        tx.is_post_processed = True
+        order.invalidate_recordset(["amount_paid", "transaction_ids", "welfare_amount"])
+        if confirm and order._is_confirmation_amount_reached():
+            order.with_context(send_email=True).action_confirm()
+            tx._post_process()  # done: invoice (if automatic) and the welfare payment
+        return tx
+
+    def _welfare_capture_holds(self):
+        """On confirmation the held credit becomes a payment: each hold becomes a
+        redemption in the vouchers' ledger (dated today, the day the benefit is made
+        available), its transaction is done and booked against the welfare liability.
+        A hold that can no longer be honoured (voucher expired or cancelled since)
+        stops the confirmation with a clear message."""
+        today = fields.Date.context_today(self)
+        for order in self.sudo().filtered("welfare_hold_ids"):
+            holds = order.welfare_hold_ids
+            holds.voucher_id._lock()
+            worker = order._welfare_worker()
+            parts = [
+                (h.voucher_id, h.amount, h.category_id, h.sale_order_line_id, h.provider_id, h.transaction_id)
+                for h in holds
+            ]
+            txs = holds.transaction_id
+            holds.unlink()
+            for voucher, amount, category, line, provider, tx in parts:
+                voucher._check_spendable(category, worker, today)
                 voucher._redeem(
                     amount,
-                    line.product_id.product_tmpl_id.welfare_category_id,
+                    category,
                     self.env._("Order %(order)s", order=order.name),
                     sale_order_id=order.id,
                     sale_order_line_id=line.id,
-                    provider_id=line.product_id.product_tmpl_id.welfare_provider_id.id,
+                    provider_id=provider.id,
                     transaction_id=tx.id,
                     description=line.name,
                 )
-        tx._set_done()
-        tx._post_process()
-        return tx
+            for tx in txs:
+                tx._set_done()
+                if not tx.payment_id:
+                    tx._create_payment()
+                tx.is_post_processed = True
+
+    def _welfare_release_holds(self, reason, replan=False):
+        """Give back the credit held on these carts (their welfare transactions are
+        cancelled); ``replan``: then hold again what the cart can still use."""
+        for order in self.sudo().filtered("welfare_hold_ids"):
+            holds = order.welfare_hold_ids
+            txs = holds.transaction_id
+            holds.unlink()
+            txs.filtered(lambda t: t.state in ("draft", "pending", "authorized"))._set_canceled(state_message=reason)
+            txs.is_post_processed = True
+            order.invalidate_recordset(["amount_paid", "transaction_ids", "welfare_amount"])
+            if replan:
+                order._welfare_hold_again()
+        return True
+
+    def _welfare_hold_again(self):
+        """After the cart changed: hold again what the cart can use now, without
+        confirming it; when nothing can, the worker pays by other means."""
+        for order in self.sudo().filtered(lambda o: o.state in ("draft", "sent")):
+            try:
+                with self.env.cr.savepoint():
+                    order._welfare_apply_credit(confirm=False)
+            except UserError:
+                continue
+
+    def _welfare_holds_match_plan(self):
+        """Whether what this cart holds is exactly what it would hold now."""
+        self.ensure_one()
+        order = self.sudo()
+        held = sorted((h.sale_order_line_id.id, h.voucher_id.id, h.amount) for h in order.welfare_hold_ids)
+        planned = sorted(
+            (line.id, voucher.id, order.currency_id.round(amount))
+            for line, parts in order._welfare_plan().items()
+            for voucher, amount in parts
+        )
+        return len(held) == len(planned) and all(
+            h[:2] == p[:2] and not order.currency_id.compare_amounts(h[2], p[2]) for h, p in zip(held, planned)
+        )
+
+    def _welfare_cart_changed(self):
+        """Money follows the cart: after any change to a cart holding welfare credit,
+        the hold is planned again (or released when nothing can use it any more)."""
+        if self.env.context.get("welfare_voucher_no_replan"):
+            return
+        for order in self.sudo().filtered(lambda o: o.state in ("draft", "sent") and o.welfare_hold_ids):
+            if not order._welfare_holds_match_plan():
+                order._welfare_release_holds(self.env._("The cart changed"), replan=True)
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"partner_id", "partner_invoice_id", "pricelist_id", "currency_id", "company_id"} & set(vals):
+            self._welfare_cart_changed()
+        return result
+
+    def _action_confirm(self):
+        self._welfare_capture_holds()
+        return super()._action_confirm()
 
     def get_portal_last_transaction(self):
         """While welfare credit paid only part of a cart, the cart stays open for the
@@ -148,7 +263,9 @@ class SaleOrder(models.Model):
         return super().get_portal_last_transaction()
 
     def _welfare_release_credit(self, reason):
-        """Give every welfare amount of this order back to the voucher it came from."""
+        """Give every welfare amount of this order back to the voucher it came from:
+        holds are released, redemptions refunded (exactly once)."""
+        self._welfare_release_holds(reason)
         for order in self.sudo():
             redeems = order.welfare_move_ids.filtered(lambda m: m.move_type == "redeem")
             refunds = redeems._refund(reason)
@@ -160,30 +277,29 @@ class SaleOrder(models.Model):
                     )
                     refund_tx._set_done()
                     refund_tx._post_process()
-            order.invalidate_recordset(["amount_paid", "transaction_ids"])
+            order.invalidate_recordset(["amount_paid", "transaction_ids", "welfare_amount"])
         return True
 
-    def action_welfare_remove_credit(self):
+    def _welfare_remove_credit(self):
         """Worker: take the welfare credit off a cart not yet confirmed."""
         for order in self:
             if order.state not in ("draft", "sent"):
                 raise UserError(self.env._("The order is confirmed: cancel it instead."))
-        return self._welfare_release_credit(self.env._("Removed from the cart"))
+        return self._welfare_release_holds(self.env._("Removed from the cart"))
 
     @api.model
     def _cron_welfare_release_abandoned(self, hours=48):
-        """Daily: welfare credit taken by carts left unpaid for ``hours`` goes back to the
+        """Daily: welfare credit held by carts left unpaid for ``hours`` goes back to the
         vouchers (the worker can apply it again)."""
         limit = fields.Datetime.now() - timedelta(hours=hours)
         orders = self.sudo().search(
             [
                 ("state", "in", ("draft", "sent")),
-                ("welfare_move_ids.move_type", "=", "redeem"),
+                ("welfare_hold_ids", "!=", False),
                 ("write_date", "<", limit),
             ]
         )
-        for order in orders.filtered("welfare_amount"):
-            order._welfare_release_credit(self.env._("Cart abandoned"))
+        orders._welfare_release_holds(self.env._("Cart abandoned"))
         return orders
 
     def _action_cancel(self):

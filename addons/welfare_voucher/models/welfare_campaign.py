@@ -9,8 +9,9 @@ class WelfareCampaign(models.Model):
 
     _name = "welfare.campaign"
     _description = "Welfare Voucher Campaign"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "welfare.action.guard.mixin"]
     _order = "id desc"
+    _welfare_guarded_fields = frozenset({"state", "line_ids"})
     _check_company_auto = True
 
     name = fields.Char(required=True, tracking=True)
@@ -110,6 +111,8 @@ class WelfareCampaign(models.Model):
 
     def action_prepare(self):
         """Compute who receives how much; nothing is issued yet."""
+        self._welfare_check_group("welfare_network.group_welfare_backoffice")
+        self.check_access("write")
         for campaign in self:
             if campaign.state not in ("draft", "ready"):
                 raise UserError(self.env._("Only draft campaigns can be prepared."))
@@ -118,7 +121,7 @@ class WelfareCampaign(models.Model):
                 amount = campaign._amount_for(worker)
                 if campaign.currency_id.compare_amounts(amount, 0) > 0:
                     lines.append(Command.create({"worker_id": worker.id, "amount": amount}))
-            campaign.write({"line_ids": lines, "state": "ready"})
+            campaign._welfare_action_write({"line_ids": lines, "state": "ready"})
             if not campaign.line_ids:
                 raise UserError(self.env._("No worker matches the campaign's criteria."))
             total = sum(campaign.line_ids.mapped("amount"))
@@ -134,10 +137,12 @@ class WelfareCampaign(models.Model):
 
     def action_issue(self):
         """Start issuing: batches run in the background and can be resumed."""
+        self._welfare_check_group("welfare_network.group_welfare_backoffice")
+        self.check_access("write")
         for campaign in self:
             if campaign.state not in ("ready", "issuing"):
                 raise UserError(self.env._("Prepare the campaign before issuing it."))
-        self.write({"state": "issuing"})
+        self._welfare_action_write({"state": "issuing"})
         self.env.ref("welfare_voucher.ir_cron_welfare_campaign_issue")._trigger()
         return True
 
@@ -148,7 +153,7 @@ class WelfareCampaign(models.Model):
         for line in pending:
             line._issue()
         if not self.line_ids.filtered(lambda l: l.state == "pending"):
-            self.state = "done"
+            self._welfare_action_write({"state": "done"})
         return pending
 
     @api.model
@@ -167,6 +172,8 @@ class WelfareCampaign(models.Model):
 
     def action_undo(self):
         """Cancel the campaign's unused vouchers; used ones stay and are listed."""
+        self._welfare_check_group("welfare_network.group_welfare_backoffice")
+        self.check_access("write")
         for campaign in self:
             vouchers = campaign.line_ids.voucher_id
             used = vouchers.filtered(
@@ -180,6 +187,6 @@ class WelfareCampaign(models.Model):
                     )
                 )
             vouchers.action_cancel()
-            campaign.line_ids.filtered(lambda l: l.state == "pending").state = "skipped"
-            campaign.state = "undone"
+            campaign.line_ids.filtered(lambda l: l.state == "pending")._welfare_action_write({"state": "skipped"})
+            campaign._welfare_action_write({"state": "undone"})
         return True

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class WelfareCampaignLine(models.Model):
@@ -7,6 +8,9 @@ class WelfareCampaignLine(models.Model):
     _name = "welfare.campaign.line"
     _description = "Welfare Campaign Line"
     _order = "id"
+    _inherit = ["welfare.action.guard.mixin"]
+    # Who gets how much is decided when the campaign is prepared; issuing fills the rest.
+    _welfare_guarded_fields = frozenset({"campaign_id", "worker_id", "amount", "state", "voucher_id"})
 
     campaign_id = fields.Many2one("welfare.campaign", required=True, ondelete="cascade", index=True)
     worker_id = fields.Many2one("res.partner", required=True, index=True)
@@ -40,7 +44,16 @@ class WelfareCampaignLine(models.Model):
             )
         )
         voucher._add_move("issue", self.amount, self.env._("Issued by campaign %(campaign)s", campaign=campaign.name))
-        self.write({"state": "issued", "voucher_id": voucher.id})
+        self._welfare_action_write({"state": "issued", "voucher_id": voucher.id})
         if campaign.send_email:
             voucher._send_issue_email()
         return voucher
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_before_issue(self):
+        """A campaign's selection changes only by preparing it again (employer welfare
+        must reach whole categories of employees, TUIR art. 51 c.2)."""
+        if self.filtered(lambda l: l.state != "pending" or l.campaign_id.state not in ("draft", "ready")):
+            raise UserError(self.env._("Workers of a campaign being issued or issued cannot be removed."))
+        if not self._welfare_in_action() and not self.env.su:
+            raise UserError(self.env._("Change the campaign's criteria and prepare it again instead."))

@@ -19,7 +19,8 @@ class WelfareFund(models.Model):
 
     _name = "welfare.fund"
     _description = "Welfare Fund"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "welfare.action.guard.mixin"]
+    _welfare_guarded_fields = frozenset({"state"})
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
@@ -166,15 +167,21 @@ class WelfareFund(models.Model):
                 )
 
     def action_open(self):
+        """Back office: open the fund, campaigns may then issue vouchers from it."""
+        self._welfare_check_group("welfare_network.group_welfare_backoffice")
+        self.check_access("write")
         for fund in self:
             if fund.state != "draft":
                 raise UserError(self.env._("Only draft funds can be opened."))
             if not fund.category_ids:
                 raise UserError(self.env._("Choose the eligible categories of %(fund)s first.", fund=fund.name))
-        self.write({"state": "open"})
+        self._welfare_action_write({"state": "open"})
 
     def action_close(self):
-        self.write({"state": "closed"})
+        """Back office: close the fund, no more vouchers are issued from it."""
+        self._welfare_check_group("welfare_network.group_welfare_backoffice")
+        self.check_access("write")
+        self._welfare_action_write({"state": "closed"})
 
     @api.model
     def _demo_align_pricelists(self):

@@ -9,8 +9,12 @@ class WelfareSettlement(models.Model):
 
     _name = "welfare.settlement"
     _description = "Provider Settlement"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "welfare.action.guard.mixin"]
     _order = "date_to desc, id desc"
+    # The state moves only through action_compute/confirm/cancel (each use is paid once).
+    _welfare_guarded_fields = frozenset(
+        {"name", "state", "confirmed", "cancelled", "move_ids", "bill_ids", "company_id"}
+    )
     _check_company_auto = True
 
     name = fields.Char(required=True, readonly=True, copy=False, default=lambda self: self.env._("New"))
@@ -110,6 +114,7 @@ class WelfareSettlement(models.Model):
 
     def action_compute(self):
         """Collect every unsettled use of the period and draft one bill per provider."""
+        self._welfare_check_settler()
         accounts = self.company_id._welfare_accounts()
         for settlement in self:
             if settlement.state != "draft":
@@ -188,16 +193,23 @@ class WelfareSettlement(models.Model):
             )
         )
 
+    def _welfare_check_settler(self):
+        self._welfare_check_group("welfare_network.group_welfare_backoffice", "account.group_account_invoice")
+        self.check_access("write")
+
     def action_confirm(self):
+        """Post the vendor bills: the providers are owed what they redeemed."""
+        self._welfare_check_settler()
         for settlement in self:
             if settlement.state != "draft" or not settlement.bill_ids:
                 raise UserError(self.env._("Compute the settlement before confirming it."))
             settlement.bill_ids.filtered(lambda b: b.state == "draft").action_post()
-            settlement.confirmed = True
+            settlement._welfare_action_write({"confirmed": True})
         return True
 
     def action_cancel(self):
         """Cancel the settlement: its bills are cancelled and its uses can be settled again."""
+        self._welfare_check_settler()
         for settlement in self:
             if any(b.payment_state in ("paid", "in_payment", "partial") for b in settlement.bill_ids):
                 raise UserError(self.env._("Paid settlements cannot be cancelled: refund the bills first."))
@@ -205,7 +217,7 @@ class WelfareSettlement(models.Model):
             posted.button_draft()
             settlement.bill_ids.button_cancel()
             settlement.move_ids.sudo().write({"settlement_id": False})
-            settlement.cancelled = True
+            settlement._welfare_action_write({"cancelled": True})
         return True
 
     def action_open_bills(self):

@@ -30,8 +30,26 @@ class WelfareVoucher(models.Model):
 
     _name = "welfare.voucher"
     _description = "Welfare Voucher"
-    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin", "welfare.action.guard.mixin"]
     _order = "date_end, id"
+    # Fixed at issue or derived from the ledger: never edited, over RPC neither.
+    _welfare_guarded_fields = frozenset(
+        {
+            "code",
+            "worker_id",
+            "fund_id",
+            "campaign_id",
+            "value",
+            "balance",
+            "state",
+            "category_ids",
+            "date_start",
+            "date_end",
+            "reminder_sent",
+            "company_id",
+            "employer_id",
+        }
+    )
     _rec_name = "code"
     _check_company_auto = True
 
@@ -61,6 +79,13 @@ class WelfareVoucher(models.Model):
         tracking=True,
     )
     move_ids = fields.One2many("welfare.voucher.move", "voucher_id", string="Ledger")
+    hold_ids = fields.One2many("welfare.voucher.hold", "voucher_id", string="Held on Carts")
+    amount_held = fields.Monetary(
+        string="Held", compute="_compute_amount_available", help="Reserved on carts not yet confirmed."
+    )
+    amount_available = fields.Monetary(
+        string="Available", compute="_compute_amount_available", help="Balance minus what is held on carts."
+    )
     reminder_sent = fields.Boolean(readonly=True, copy=False)
     qr_url = fields.Char(string="QR Code", compute="_compute_qr_url")
 
@@ -80,6 +105,21 @@ class WelfareVoucher(models.Model):
         )
         for voucher in self:
             voucher.balance = groups.get(voucher._origin, 0.0) if voucher.id else sum(voucher.move_ids.mapped("amount"))
+
+    @api.depends("balance", "hold_ids.amount")
+    def _compute_amount_available(self):
+        held = self._held_amounts()
+        for voucher in self:
+            voucher.amount_held = held.get(voucher._origin, 0.0)
+            voucher.amount_available = voucher.balance - voucher.amount_held
+
+    def _held_amounts(self, exclude_order=None):
+        """{voucher: amount held on carts}, without the holds of ``exclude_order`` (the
+        cart being re-planned may use again what it holds)."""
+        domain = [("voucher_id", "in", self._origin.ids)]
+        if exclude_order:
+            domain.append(("sale_order_id", "not in", exclude_order.ids))
+        return dict(self.env["welfare.voucher.hold"].sudo()._read_group(domain, ["voucher_id"], ["amount:sum"]))
 
     @api.depends("balance", "move_ids.move_type")
     def _compute_state(self):
@@ -171,9 +211,10 @@ class WelfareVoucher(models.Model):
         self.move_ids.invalidate_recordset()
 
     @api.model
-    def _c3_room(self, worker, year):
+    def _c3_room(self, worker, year, exclude_order=None):
         """What is left of the worker's yearly fringe-benefit ceiling (TUIR art. 51 c.3:
-        €1,000, €2,000 with dependent children, 2025-2027)."""
+        €1,000, €2,000 with dependent children, 2025-2027). Credit held on carts counts
+        as used (but what ``exclude_order`` holds, being re-planned)."""
         company = self.env.company
         has_dependent_children = bool(worker._welfare_family_members_matching(relations=["child"], dependent=True))
         ceiling = company.welfare_c3_ceiling_children if has_dependent_children else company.welfare_c3_ceiling
@@ -191,17 +232,31 @@ class WelfareVoucher(models.Model):
                 ]
             )
         )
-        return ceiling + sum(moves.mapped("amount"))
+        hold_domain = [
+            ("voucher_id.worker_id", "=", worker.id),
+            ("category_id.fiscal_basis", "=", "art51_3"),
+            ("voucher_id.fund_id.apply_c3_ceiling", "=", True),
+        ]
+        if exclude_order:
+            hold_domain.append(("sale_order_id", "not in", exclude_order.ids))
+        held = sum(self.env["welfare.voucher.hold"].sudo().search(hold_domain).mapped("amount"))
+        return ceiling + sum(moves.mapped("amount")) - held
 
-    def _plan_spending(self, needs, worker, on_date):
+    def _plan_spending(self, needs, worker, on_date, order=None):
         """Split what ``needs`` ask across these vouchers, earliest expiry first.
 
         ``needs``: list of (key, category, amount) for eligible services.
         Returns {key: [(voucher, amount), ...]} following each fund's rules:
         co-payment funds may cover part of a service and combine vouchers; full-value
         funds pay a service entirely from one voucher or not at all; the c.3 ceiling
-        caps fringe-benefit categories."""
-        available = {v: v.balance for v in self.sorted(lambda v: (v.date_end, v.id)) if v._is_usable_on(on_date)}
+        caps fringe-benefit categories. Credit held on other carts is not available;
+        what ``order`` itself holds is (it is being re-planned)."""
+        held = self._held_amounts(exclude_order=order)
+        available = {
+            v: v.balance - held.get(v, 0.0)
+            for v in self.sorted(lambda v: (v.date_end, v.id))
+            if v._is_usable_on(on_date)
+        }
         c3_room = None
         plan = {}
         eligibility = {}
@@ -216,7 +271,7 @@ class WelfareVoucher(models.Model):
             remaining = amount
             if category.fiscal_basis == "art51_3":
                 if c3_room is None:
-                    c3_room = self._c3_room(worker, on_date.year)
+                    c3_room = self._c3_room(worker, on_date.year, exclude_order=order)
             for voucher in available:
                 currency = voucher.currency_id
                 if currency.compare_amounts(remaining, 0) <= 0:
@@ -278,27 +333,35 @@ class WelfareVoucher(models.Model):
         return move
 
     def _redeem(self, amount, category, reason, **values):
-        """Take ``amount`` from the locked voucher for ``category``; never below zero."""
+        """Take ``amount`` from the locked voucher for ``category``; never below zero and
+        never what is held on a cart."""
         self.ensure_one()
         currency = self.currency_id
         if currency.compare_amounts(amount, 0) <= 0:
             raise UserError(self.env._("The amount must be positive."))
-        if currency.compare_amounts(amount, self.balance) > 0:
+        available = self.balance - self._held_amounts().get(self, 0.0)
+        if currency.compare_amounts(amount, available) > 0:
             raise UserError(
                 self.env._(
                     "Voucher %(code)s has %(balance)s left, not %(amount)s.",
                     code=self.code,
-                    balance=currency.format(self.balance),
+                    balance=currency.format(max(available, 0.0)),
                     amount=currency.format(amount),
                 )
             )
         return self._add_move("redeem", -amount, reason, category_id=category.id, **values)
 
     def action_cancel(self):
-        """Cancel unused vouchers; their value goes back to the fund."""
+        """Back office: cancel unused vouchers; their value goes back to the fund."""
+        self._welfare_check_group("welfare_network.group_welfare_backoffice")
+        self.check_access("write")
         for voucher in self:
             voucher._lock()
-            if voucher.state != "active" or voucher.currency_id.compare_amounts(voucher.balance, voucher.value) != 0:
+            if (
+                voucher.state != "active"
+                or voucher.currency_id.compare_amounts(voucher.balance, voucher.value) != 0
+                or voucher._held_amounts()
+            ):
                 raise UserError(
                     self.env._(
                         "Voucher %(code)s was already used or closed: it cannot be cancelled.", code=voucher.code
@@ -313,6 +376,8 @@ class WelfareVoucher(models.Model):
         remind workers 30 days before."""
         today = fields.Date.context_today(self)
         to_lapse = self.search([("state", "=", "active"), ("date_end", "<", today)])
+        # Credit held on carts by expired vouchers goes back first (those carts are re-planned).
+        to_lapse.hold_ids.sale_order_id._welfare_release_holds(self.env._("Voucher expired"), replan=True)
         for voucher in to_lapse:
             voucher._lock()
             if voucher.currency_id.compare_amounts(voucher.balance, 0) > 0:
@@ -332,7 +397,7 @@ class WelfareVoucher(models.Model):
         for voucher in to_remind:
             if template and voucher.worker_id.email:
                 template.send_mail(voucher.id)
-            voucher.reminder_sent = True
+            voucher._welfare_action_write({"reminder_sent": True})
         return to_lapse, to_remind
 
     def _send_issue_email(self):
@@ -342,14 +407,11 @@ class WelfareVoucher(models.Model):
                 template.send_mail(voucher.id)
 
     def action_send_email(self):
+        """Back office: e-mail the vouchers to their workers again."""
+        self._welfare_check_group("welfare_network.group_welfare_backoffice")
+        self.check_access("write")
         self._send_issue_email()
         return True
-
-    def write(self, vals):
-        protected = {"value", "worker_id", "fund_id", "code"} & set(vals)
-        if protected and any(v.move_ids for v in self):
-            raise UserError(self.env._("An issued voucher cannot change its value, worker, fund or code."))
-        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_issued(self):

@@ -33,10 +33,20 @@ class WelfareVoucherMove(models.Model):
     company_id = fields.Many2one(related="voucher_id.company_id", store=True)
     category_id = fields.Many2one("welfare.service.category", string="Service Category", readonly=True, index=True)
     provider_id = fields.Many2one("res.partner", readonly=True, index=True)
-    sale_order_id = fields.Many2one("sale.order", string="Order", readonly=True, index=True)
-    sale_order_line_id = fields.Many2one("sale.order.line", string="Order Line", readonly=True)
+    # History is never rewritten: an order or line that the ledger names cannot be deleted.
+    sale_order_id = fields.Many2one("sale.order", string="Order", readonly=True, index=True, ondelete="restrict")
+    sale_order_line_id = fields.Many2one(
+        "sale.order.line", string="Order Line", readonly=True, index="btree_not_null", ondelete="restrict"
+    )
     transaction_id = fields.Many2one("payment.transaction", readonly=True, index=True)
     origin_move_id = fields.Many2one("welfare.voucher.move", string="Refund of", readonly=True, index=True)
+    credit_note_id = fields.Many2one(
+        "account.move",
+        string="Credit Note",
+        readonly=True,
+        index="btree_not_null",
+        help="The credit note this refund follows.",
+    )
     refunded_amount = fields.Monetary(compute="_compute_refunded_amount")
     description = fields.Char(readonly=True, help="Service delivered, as declared.")
     # --- books -------------------------------------------------------------
@@ -112,7 +122,7 @@ class WelfareVoucherMove(models.Model):
     def _unlink_never(self):
         raise UserError(self.env._("The voucher ledger is append-only: lines cannot be deleted."))
 
-    def _refund(self, reason, amount=None):
+    def _refund(self, reason, amount=None, **values):
         """Give back (part of) a redemption to the voucher it came from, exactly once."""
         refunds = self.browse()
         for move in self:
@@ -134,6 +144,7 @@ class WelfareVoucherMove(models.Model):
                 sale_order_id=move.sale_order_id.id,
                 transaction_id=move.transaction_id.id,
                 sale_order_line_id=move.sale_order_line_id.id,
+                **values,
             )
             move.invalidate_recordset(["refunded_amount"])
         return refunds

@@ -7,3 +7,4 @@ from . import test_welfare_voucher
 from . import test_welfare_voucher_move
 from . import test_welfare_settlement
 from . import test_accounting
+from . import test_tamper_proof

@@ -1,3 +1,4 @@
+import psycopg2
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
@@ -37,17 +38,24 @@ class TestWelfareCheckout(WelfareVoucherCommon):
         summary = order._welfare_checkout_summary()
         self.assertEqual(summary["coverable"], 300.0)
         tx = order._welfare_apply_credit()
-        self.assertEqual(tx.state, "done")
+        # A cart can still change: the credit is held (authorised), not spent.
+        self.assertEqual(tx.state, "authorized")
         self.assertEqual(tx.provider_code, "welfare")
         self.assertEqual(order.amount_paid, 300.0)
         self.assertEqual(order.state, "draft", "the worker still pays the rest")
-        self.assertEqual(voucher.balance, 0.0)
+        self.assertEqual(voucher.balance, 300.0)
+        self.assertEqual(voucher.amount_available, 0.0)
+        self.assertFalse(voucher.move_ids.filtered(lambda m: m.move_type == "redeem"))
         # Welfare is a means of payment, not a discount: the cart total is unchanged.
         self.assertEqual(order.amount_total, 610.0)
         self.assertFalse(order.order_line.filtered(lambda l: l.price_total < 0))
 
         self._pay_rest_with_demo(order)
         self.assertEqual(order.state, "sale")
+        # Confirmation captured the hold: the ledger has its redemption, the payment is done.
+        self.assertEqual(tx.state, "done")
+        self.assertEqual(voucher.balance, 0.0)
+        self.assertFalse(voucher.hold_ids)
         invoice = order.invoice_ids
         self.assertEqual(len(invoice), 1)
         self.assertEqual(invoice.amount_untaxed, 500.0)
@@ -80,12 +88,12 @@ class TestWelfareCheckout(WelfareVoucherCommon):
         early = self.issue(self.fund_grant, self.worker_a, 100.0, date_end=today + relativedelta(months=1))
         order = self.cart(self.worker_a, (self.listing_nido, 1))
         order._welfare_apply_credit()
-        self.assertEqual(early.balance, 0.0)
-        self.assertEqual(late.balance, 0.0)
+        self.assertEqual(early.amount_available, 0.0)
+        self.assertEqual(late.amount_available, 0.0)
         self.assertEqual(order.amount_paid, 300.0)
-        moves = order.welfare_move_ids.sorted("id")
-        self.assertEqual(moves.voucher_id, early | late)
-        self.assertEqual(moves[0].voucher_id, early)
+        holds = order.welfare_hold_ids.sorted("id")
+        self.assertEqual(holds.voucher_id, early | late)
+        self.assertEqual(holds[0].voucher_id, early)
 
     def test_family_eligibility(self):
         # worker_b has no child aged 0-3: the nursery is not eligible for them.
@@ -115,26 +123,39 @@ class TestWelfareCheckout(WelfareVoucherCommon):
         order = self.cart(self.worker_b, (self.listing_b, 2))  # 18.00, no VAT
         self.assertEqual(order._welfare_checkout_summary()["coverable"], 10.0)
         order._welfare_apply_credit()
-        self.assertEqual(voucher.balance, 90.0)
+        self.assertEqual(voucher.amount_available, 90.0)
+        # What a cart holds counts against the ceiling too: no second cart may use it.
         self.assertEqual(self.env["welfare.voucher"]._c3_room(self.worker_b, Date.today().year), 0.0)
         second = self.cart(self.worker_b, (self.listing_b, 1))
         self.assertEqual(second._welfare_checkout_summary()["coverable"], 0.0)
 
-    def test_cancelling_the_order_gives_credit_back(self):
+    def test_cancelling_a_cart_releases_the_hold(self):
         voucher = self.issue(self.fund_grant, self.worker_a, 300.0)
         order = self.cart(self.worker_a, (self.listing_nido, 1))
-        order._welfare_apply_credit()
-        self.assertEqual(voucher.balance, 0.0)
+        tx = order._welfare_apply_credit()
+        self.assertEqual(voucher.amount_available, 0.0)
         order.action_cancel()
         self.assertEqual(order.state, "cancel")
-        self.assertEqual(voucher.balance, 300.0)
+        self.assertEqual(tx.state, "cancel")
+        self.assertEqual(voucher.amount_available, 300.0)
+        self.assertEqual(voucher.move_ids.mapped("move_type"), ["issue"], "a hold never reaches the ledger")
+        self.assertEqual(order.welfare_amount, 0.0)
+
+    def test_cancelling_a_confirmed_order_gives_credit_back(self):
+        voucher = self.issue(self.fund_employer, self.worker_a, 50.0)
+        order = self.cart(self.worker_a, (self.listing_a, 1))  # 14.64, fully covered: confirmed
+        order._welfare_apply_credit()
+        self.assertEqual(order.state, "sale")
+        self.assertAlmostEqual(voucher.balance, 50.0 - 14.64)
+        order._action_cancel()
+        self.assertEqual(voucher.balance, 50.0)
         refunds = voucher.move_ids.filtered(lambda m: m.move_type == "refund")
-        self.assertEqual(refunds.amount, 300.0)
+        self.assertAlmostEqual(refunds.amount, 14.64)
         self.assertEqual(refunds.sale_order_id, order)
         self.assertEqual(order.welfare_amount, 0.0)
         # Cancelling again gives nothing more.
         order._welfare_release_credit("again")
-        self.assertEqual(voucher.balance, 300.0)
+        self.assertEqual(voucher.balance, 50.0)
 
     def test_abandoned_cart_gives_credit_back(self):
         voucher = self.issue(self.fund_grant, self.worker_a, 300.0)
@@ -145,15 +166,15 @@ class TestWelfareCheckout(WelfareVoucherCommon):
         with freeze_time(fields.Datetime.now() + relativedelta(days=3)):
             released = self.env["sale.order"]._cron_welfare_release_abandoned()
         self.assertIn(order, released)
-        self.assertEqual(voucher.balance, 300.0)
+        self.assertEqual(voucher.amount_available, 300.0)
         self.assertEqual(order.welfare_amount, 0.0)
 
     def test_remove_credit_from_cart(self):
         voucher = self.issue(self.fund_grant, self.worker_a, 300.0)
         order = self.cart(self.worker_a, (self.listing_nido, 1))
         order._welfare_apply_credit()
-        order.action_welfare_remove_credit()
-        self.assertEqual(voucher.balance, 300.0)
+        order._welfare_remove_credit()
+        self.assertEqual(voucher.amount_available, 300.0)
         self.assertEqual(order.amount_paid, 0.0)
 
     def test_credit_note_gives_credit_back(self):
@@ -171,3 +192,77 @@ class TestWelfareCheckout(WelfareVoucherCommon):
         refund = voucher.move_ids.filtered(lambda m: m.move_type == "refund")
         self.assertAlmostEqual(refund.amount, 29.28)
         self.assertIn(credit_note.name, refund.reason)
+
+
+@tagged("post_install", "-at_install")
+class TestWelfareCreditFollowsTheCart(WelfareVoucherCommon):
+    """Money follows the cart: credit applied to a cart that can still change is a hold
+    (an authorised payment), re-planned or released by every change, and becomes a
+    payment only when the order is confirmed (DM 25/3/2016 art. 6: a voucher pays the
+    good or service actually chosen, for its value)."""
+
+    def test_removing_the_paid_line_releases_the_credit(self):
+        voucher = self.issue(self.fund_grant, self.worker_a, 300.0)
+        order = self.cart(self.worker_a, (self.listing_nido, 1))
+        tx = order._welfare_apply_credit()
+        self.assertEqual(order.amount_paid, 300.0)
+        # The worker swaps the nursery for km-0 goods the grant does not cover.
+        order.order_line.filtered(lambda l: l.product_id == self.listing_nido.product_variant_id).unlink()
+        order.write({"order_line": [Command.create({"product_id": self.listing_b.product_variant_id.id})]})
+        self.assertEqual(tx.state, "cancel")
+        self.assertFalse(order.welfare_hold_ids)
+        self.assertEqual(order.amount_paid, 0.0, "nothing of the grant pays for goods it does not cover")
+        self.assertEqual(voucher.amount_available, 300.0)
+        order.action_confirm()
+        self.assertEqual(voucher.balance, 300.0)
+        self.assertEqual(voucher.move_ids.mapped("move_type"), ["issue"])
+
+    def test_lowering_the_quantity_replans_the_hold(self):
+        voucher = self.issue(self.fund_employer, self.worker_a, 50.0)
+        order = self.cart(self.worker_a, (self.listing_a, 3))  # 43.92, fully covered if applied
+        order._welfare_apply_credit(confirm=False)
+        self.assertAlmostEqual(order.welfare_amount, 43.92)
+        order.order_line.product_uom_qty = 1  # 14.64
+        self.assertAlmostEqual(order.welfare_amount, 14.64)
+        self.assertAlmostEqual(voucher.amount_available, 50.0 - 14.64)
+        self.assertEqual(len(order.transaction_ids.filtered(lambda t: t.state == "authorized")), 1)
+        # Adding an unrelated line leaves a hold that still fits as it is.
+        holds = order.welfare_hold_ids
+        order.write({"order_line": [Command.create({"product_id": self.listing_nido.product_variant_id.id})]})
+        self.assertEqual(order.welfare_hold_ids, holds)
+
+    def test_remove_credit_after_an_edit_gives_it_all_back(self):
+        voucher = self.issue(self.fund_grant, self.worker_a, 300.0)
+        order = self.cart(self.worker_a, (self.listing_nido, 2))
+        order._welfare_apply_credit()
+        order.order_line.product_uom_qty = 1
+        self.assertEqual(order.welfare_amount, 300.0, "re-planned on the smaller cart")
+        order._welfare_remove_credit()
+        self.assertEqual(voucher.amount_available, 300.0)
+        self.assertEqual(order.amount_paid, 0.0)
+        self.assertFalse(order.transaction_ids.filtered(lambda t: t.state in ("authorized", "done")))
+
+    def test_held_credit_cannot_be_spent_twice(self):
+        """The same credit held on one cart cannot pay another cart or a provider."""
+        voucher = self.issue(self.fund_grant, self.worker_a, 300.0)
+        first = self.cart(self.worker_a, (self.listing_nido, 1))
+        first._welfare_apply_credit()
+        second = self.cart(self.worker_a, (self.listing_nido, 1))
+        with self.assertRaisesRegex(UserError, "Nothing in this cart"):
+            second._welfare_apply_credit()
+        with self.assertRaises(UserError):
+            self.env["welfare.voucher"]._redeem_at_provider(voucher.code, self.provider, self.cat_nido, 10.0)
+        self.assertEqual(voucher.balance, 300.0)
+
+    def test_ledger_history_keeps_its_order_lines(self):
+        """Append-only ledger: a confirmed order named by the ledger cannot be deleted."""
+        self.issue(self.fund_employer, self.worker_a, 50.0)
+        order = self.cart(self.worker_a, (self.listing_a, 1))
+        order._welfare_apply_credit()
+        redeem = order.sudo().welfare_move_ids
+        self.assertEqual(redeem.sale_order_line_id, order.order_line)
+        order._action_cancel()
+        with self.assertRaises(psycopg2.IntegrityError), self.env.cr.savepoint():
+            order.unlink()
+        self.assertTrue(order.exists())
+        self.assertEqual(redeem.sale_order_line_id, order.order_line)

@@ -95,6 +95,10 @@ class TestWelfareSettlement(WelfareVoucherCommon):
         self.issue(self.fund_grant, self.worker_a, 300.0)
         order = self.cart(self.worker_a, (self.listing_nido, 1))
         order._welfare_apply_credit()
+        # Credit held on a cart that can still change is never settled to a provider.
+        with self.assertRaises(UserError):
+            self._settle()
+        order.action_confirm()
         settlement = self._settle()
         self.assertEqual(settlement.bill_ids.partner_id, self.provider)
         self.assertAlmostEqual(settlement.amount_redeemed, 300.0)

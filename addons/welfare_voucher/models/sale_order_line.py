@@ -1,0 +1,40 @@
+from odoo import api, models
+
+# Changes to these fields change what a line costs or what it is.
+WELFARE_PRICE_FIELDS = {
+    "product_id",
+    "product_template_id",
+    "product_uom_qty",
+    "product_uom",
+    "price_unit",
+    "discount",
+    "tax_id",
+    "product_no_variant_attribute_value_ids",
+    "product_custom_attribute_value_ids",
+}
+
+
+class SaleOrderLine(models.Model):
+    """Money follows the cart: adding, changing or removing a line of a cart that holds
+    welfare credit plans the hold again (sale.order._welfare_cart_changed)."""
+
+    _inherit = "sale.order.line"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.order_id._welfare_cart_changed()
+        return lines
+
+    def write(self, vals):
+        result = super().write(vals)
+        if WELFARE_PRICE_FIELDS & set(vals):
+            self.order_id._welfare_cart_changed()
+        return result
+
+    def unlink(self):
+        orders = self.order_id.sudo().filtered(lambda o: o.state in ("draft", "sent") and o.welfare_hold_ids)
+        orders._welfare_release_holds(self.env._("The cart changed"))
+        result = super().unlink()
+        orders.exists()._welfare_hold_again()
+        return result
