@@ -116,7 +116,7 @@ odoo_args() {
 #   2. l10n_it: `account` installs the Italian chart on that company at the end of
 #      the step, never Odoo's generic one;
 #   3. the other addons, on a company that has its chart (demo vouchers post entries).
-#   install_suite DB [odoo options for the last step...]
+#   [WELFARE_EXTRA_MODULES=a,b] install_suite DB [odoo options for the last step...]
 install_suite() {
     local db=$1
     shift
@@ -127,6 +127,8 @@ install_suite() {
         --stop-after-init --log-level warn || return
     log "The Italian chart of accounts (l10n_it) on $db"
     "${ODOO_BIN[@]}" "${args[@]}" -d "$db" -i l10n_it --stop-after-init --log-level warn || return
-    log "Installing $ADDONS,$EXTRA_ADDONS on $db"
-    "${ODOO_BIN[@]}" "${args[@]}" -d "$db" -i "$ADDONS,$EXTRA_ADDONS" --stop-after-init "$@"
+    # Only modules not installed yet: -i on an installed module loads its data (and demo) again.
+    local rest="welfare_catalog,welfare_voucher,payment_demo${WELFARE_EXTRA_MODULES:+,$WELFARE_EXTRA_MODULES}"
+    log "Installing $rest on $db"
+    "${ODOO_BIN[@]}" "${args[@]}" -d "$db" -i "$rest" --stop-after-init "$@"
 }

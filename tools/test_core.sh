@@ -29,15 +29,16 @@ trap cleanup EXIT
 log "Baseline database $BASE_DB: $CORE_APPS,$EXTRA_ADDONS without the welfare addons"
 "${ODOO_BIN[@]}" "${ARGS[@]}" -d "$BASE_DB" -i base --load-language it_IT --stop-after-init --log-level warn
 # The same main company as the suite's demo: Italy and EUR before `account` picks its chart.
-"${ODOO_BIN[@]}" shell "${ARGS[@]}" -d "$BASE_DB" --log-level warn --no-http <<'PY'
-env.ref("base.EUR").active = True
-env.ref("base.main_company").write({"country_id": env.ref("base.it").id, "currency_id": env.ref("base.EUR").id})
-env.cr.commit()
-PY
+psql -d "$BASE_DB" -v ON_ERROR_STOP=1 -q <<'SQL'
+UPDATE res_currency SET active = TRUE WHERE name = 'EUR';
+UPDATE res_company SET currency_id = (SELECT id FROM res_currency WHERE name = 'EUR') WHERE id = 1;
+UPDATE res_partner SET country_id = (SELECT id FROM res_country WHERE code = 'IT')
+ WHERE id = (SELECT partner_id FROM res_company WHERE id = 1);
+SQL
 "${ODOO_BIN[@]}" "${ARGS[@]}" -d "$BASE_DB" -i "$CORE_APPS,$EXTRA_ADDONS" --stop-after-init --log-level warn
 
 log "Suite database $SUITE_DB: the same apps with $ADDONS"
-install_suite "$SUITE_DB" -i "$ADDONS,$EXTRA_ADDONS,$CORE_APPS" --log-level warn
+WELFARE_EXTRA_MODULES="$CORE_APPS" install_suite "$SUITE_DB" --log-level warn
 
 run_core_tests() {  # db log
     log "Odoo's own tests ($CORE_TAGS) on $1 (log: $2)"

@@ -21,6 +21,11 @@ class WelfareNetworkCommon(BaseCommon):
     """Two members with workers and families, and the users of each role."""
 
     @classmethod
+    def setup_main_company(cls, currency_code="EUR"):
+        """The network is Italian: its books, funds and shop are in euro."""
+        return super().setup_main_company(currency_code=currency_code)
+
+    @classmethod
     def setUpClass(cls):
         super().setUpClass()
         Partner = cls.env["res.partner"]

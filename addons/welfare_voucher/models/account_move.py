@@ -61,5 +61,5 @@ class AccountMove(models.Model):
             ],
         )
         (receivable | entry.line_ids.filtered(lambda l: l.account_id == receivable.account_id)).reconcile()
-        refunds.write({"account_move_id": entry.id})
+        refunds.sudo().write({"account_move_id": entry.id})
         return entry

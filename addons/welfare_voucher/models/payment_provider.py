@@ -11,9 +11,12 @@ class PaymentProvider(models.Model):
 
     def _compute_feature_support_fields(self):
         result = super()._compute_feature_support_fields()
+        # Credit applied to a cart is authorised (held) and captured when the order is
+        # confirmed: a cart that can still change holds credit, it does not spend it.
         self.filtered(lambda p: p.code == "welfare").update(
             {
                 "support_refund": "partial",
+                "support_manual_capture": "full_only",
             }
         )
         return result

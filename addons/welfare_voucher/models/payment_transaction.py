@@ -1,4 +1,5 @@
 from odoo import models
+from odoo.exceptions import UserError
 
 
 class PaymentTransaction(models.Model):
@@ -10,3 +11,17 @@ class PaymentTransaction(models.Model):
         result = super()._post_process()
         self.sale_order_ids._welfare_reconcile_invoices()
         return result
+
+    def _send_capture_request(self, amount_to_capture=None):
+        """Welfare credit is captured by confirming its order (the holds become
+        redemptions in the vouchers' ledger), never from the transaction alone."""
+        if self.provider_code != "welfare":
+            return super()._send_capture_request(amount_to_capture=amount_to_capture)
+        raise UserError(self.env._("Welfare credit is captured when its order is confirmed: confirm the order."))
+
+    def _send_void_request(self, amount_to_void=None):
+        """Voiding a welfare authorisation releases the credit held on its cart."""
+        if self.provider_code != "welfare":
+            return super()._send_void_request(amount_to_void=amount_to_void)
+        self.sale_order_ids._welfare_release_holds(self.env._("Payment voided"))
+        return self.env["payment.transaction"]

@@ -198,8 +198,9 @@ class WelfareSettlement(models.Model):
         self.check_access("write")
 
     def action_confirm(self):
-        """Post the vendor bills: the providers are owed what they redeemed."""
-        self._welfare_check_settler()
+        """Accounting: post the vendor bills, the providers are owed what they redeemed."""
+        self._welfare_check_group("account.group_account_invoice")
+        self.check_access("write")
         for settlement in self:
             if settlement.state != "draft" or not settlement.bill_ids:
                 raise UserError(self.env._("Compute the settlement before confirming it."))
@@ -208,8 +209,10 @@ class WelfareSettlement(models.Model):
         return True
 
     def action_cancel(self):
-        """Cancel the settlement: its bills are cancelled and its uses can be settled again."""
-        self._welfare_check_settler()
+        """Accounting: cancel the settlement, its bills are cancelled and its uses can be
+        settled again."""
+        self._welfare_check_group("account.group_account_invoice")
+        self.check_access("write")
         for settlement in self:
             if any(b.payment_state in ("paid", "in_payment", "partial") for b in settlement.bill_ids):
                 raise UserError(self.env._("Paid settlements cannot be cancelled: refund the bills first."))

@@ -52,6 +52,10 @@ class WelfareVoucherCommon(WelfareCatalogCommon):
             }
         )
         (cls.fund_grant | cls.fund_employer).action_open()
+        # List prices as they are (Odoo's demo pricelists give discounts by country).
+        cls.pricelist = cls.env["product.pricelist"].create(
+            {"name": "Welfare test", "currency_id": cls.env.company.currency_id.id, "sequence": 1}
+        )
 
     @classmethod
     def issue(cls, fund, worker, amount, date_end=None, date_start=None):
@@ -77,6 +81,7 @@ class WelfareVoucherCommon(WelfareCatalogCommon):
         return cls.env["sale.order"].create(
             {
                 "partner_id": worker.id,
+                "pricelist_id": cls.pricelist.id,
                 "order_line": [
                     Command.create({"product_id": template.product_variant_id.id, "product_uom_qty": qty})
                     for template, qty in product_qty

@@ -6,6 +6,7 @@ from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.fields import Date
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import WelfareVoucherCommon
 
@@ -262,7 +263,7 @@ class TestWelfareCreditFollowsTheCart(WelfareVoucherCommon):
         redeem = order.sudo().welfare_move_ids
         self.assertEqual(redeem.sale_order_line_id, order.order_line)
         order._action_cancel()
-        with self.assertRaises(psycopg2.IntegrityError), self.env.cr.savepoint():
+        with self.assertRaises(psycopg2.IntegrityError), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
             order.unlink()
         self.assertTrue(order.exists())
         self.assertEqual(redeem.sale_order_line_id, order.order_line)

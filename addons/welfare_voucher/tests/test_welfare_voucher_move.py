@@ -40,7 +40,7 @@ class TestVoucherLedger(WelfareVoucherCommon):
             move.write({"amount": 1000.0})
         with self.assertRaisesRegex(UserError, "append-only"):
             move.unlink()
-        with self.assertRaisesRegex(UserError, "cannot change"):
+        with self.assertRaisesRegex(UserError, "only through its actions"):
             voucher.write({"value": 1000.0})
         self.assertEqual(voucher.balance, 100.0)
 
