@@ -143,6 +143,15 @@ class WelfareServiceCategory(models.Model):
                 category._sync_public_category()
         return result
 
+    @api.model
+    def _demo_shop_categories_first(self):
+        """Demo only: the welfare categories lead the shop's category bar; Odoo's generic
+        demo categories (desks, furniture...) follow them."""
+        ours = self.search([]).public_categ_id
+        others = self.env["product.public.category"].search([("id", "not in", ours.ids), ("parent_id", "=", False)])
+        for category in others:
+            category.sequence += 1000
+
     def _sync_public_category(self):
         self.ensure_one()
         values = {

@@ -233,6 +233,21 @@ class ResPartner(models.Model):
                         name=partner.display_name,
                     )
                 )
+            user = self.env.user
+            if (
+                not self.env.su
+                and user.has_group("welfare_network.group_welfare_hr_referent")
+                and not user.has_group("welfare_network.group_welfare_backoffice")
+                and partner.welfare_employer_id != user.welfare_employer_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "You manage the workers of %(own)s only: %(name)s is employed by %(employer)s.",
+                        own=user.welfare_employer_id.display_name,
+                        name=partner.display_name,
+                        employer=partner.welfare_employer_id.display_name,
+                    )
+                )
             if partner.parent_id:
                 raise ValidationError(
                     self.env._(

@@ -1,5 +1,5 @@
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 BATCH_SIZE = 200
 
@@ -147,14 +147,21 @@ class WelfareCampaign(models.Model):
         return True
 
     def _issue_batch(self, limit=BATCH_SIZE):
-        """Issue up to ``limit`` pending vouchers of this campaign, atomically."""
+        """Issue up to ``limit`` pending vouchers of this campaign. A line that cannot be
+        issued (the worker left, the fund's rules refuse it...) is marked failed with
+        the reason, and the others go on: one bad line never blocks a campaign."""
         self.ensure_one()
-        pending = self.line_ids.filtered(lambda l: l.state == "pending")[:limit]
+        Line = self.env["welfare.campaign.line"]
+        pending = Line.search([("campaign_id", "=", self.id), ("state", "=", "pending")], limit=limit)
         for line in pending:
-            line._issue()
-        if not self.line_ids.filtered(lambda l: l.state == "pending"):
+            try:
+                with self.env.cr.savepoint():
+                    line._issue()
+            except (UserError, ValidationError) as e:
+                line._welfare_action_write({"state": "failed", "error_message": e.args[0]})
+        if not Line.search_count([("campaign_id", "=", self.id), ("state", "=", "pending")], limit=1):
             self._welfare_action_write({"state": "done"})
-        return pending
+        return pending.filtered(lambda l: l.state == "issued")
 
     @api.model
     def _cron_issue(self):

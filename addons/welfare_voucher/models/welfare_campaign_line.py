@@ -10,7 +10,7 @@ class WelfareCampaignLine(models.Model):
     _order = "id"
     _inherit = ["welfare.action.guard.mixin"]
     # Who gets how much is decided when the campaign is prepared; issuing fills the rest.
-    _welfare_guarded_fields = frozenset({"campaign_id", "worker_id", "amount", "state", "voucher_id"})
+    _welfare_guarded_fields = frozenset({"campaign_id", "worker_id", "amount", "state", "voucher_id", "error_message"})
 
     campaign_id = fields.Many2one("welfare.campaign", required=True, ondelete="cascade", index=True)
     worker_id = fields.Many2one("res.partner", required=True, index=True)
@@ -18,8 +18,12 @@ class WelfareCampaignLine(models.Model):
     currency_id = fields.Many2one(related="campaign_id.currency_id")
     amount = fields.Monetary(required=True)
     state = fields.Selection(
-        [("pending", "Pending"), ("issued", "Issued"), ("skipped", "Skipped")], default="pending", required=True
+        [("pending", "Pending"), ("issued", "Issued"), ("skipped", "Skipped"), ("failed", "Failed")],
+        default="pending",
+        required=True,
+        index=True,
     )
+    error_message = fields.Char(string="Why It Failed", readonly=True)
     voucher_id = fields.Many2one("welfare.voucher", readonly=True)
 
     def _issue(self):
