@@ -30,6 +30,35 @@ class TestWelfareAccounting(WelfareVoucherCommon):
         super().setUp()
         self.offset = self._liability_balance() - self._open_balances()
 
+    def test_branch_company_shares_the_root_accounts(self):
+        """A branch gets its chart from its root company (Odoo's own rule): it uses the
+        root's welfare accounts, with journals and payment provider of its own."""
+        root = self.env.company
+        branch = self.env["res.company"].create({"name": "Filiale Sarnico", "parent_id": root.id})
+        self.env.cr.precommit.run()  # Odoo loads a new branch's chart before commit
+        self.assertEqual(branch.chart_template, root.chart_template)
+        root_accounts, branch_accounts = root._welfare_accounts(), branch._welfare_accounts()
+        for key in ("liability", "funds_receivable", "to_settle", "commission"):
+            self.assertEqual(branch_accounts[key], root_accounts[key], key)
+        self.assertEqual(branch_accounts["journal"].company_id, branch)
+        self.assertEqual(branch_accounts["operations_journal"].company_id, branch)
+        self.assertEqual(len(self.env["account.account"].search([("code", "=", "WLF01")])), 1)
+
+    def test_demo_company_is_italian_in_euro(self):
+        """The demo company is the network's Italian lead organisation, in euro on the
+        Italian chart of accounts (never Odoo's generic one)."""
+        company = self.env.ref("base.main_company")
+        if not self.env.ref("welfare_network.provider_nido_girotondo", raise_if_not_found=False):
+            self.skipTest("no demo data")
+        self.assertEqual(company.country_id.code, "IT")
+        self.assertEqual(company.chart_template, "it")
+        self.assertEqual(company.sudo().with_context(active_test=False).partner_id.vat, "IT02680270168")
+        vouchers = self.env["welfare.voucher"].search([("company_id", "=", company.id)])
+        self.assertTrue(vouchers)
+        self.assertEqual(set(vouchers.currency_id.mapped("name")), {"EUR"})
+        prices = self.env["product.pricelist"].search([("company_id", "in", (company.id, False))])
+        self.assertEqual(set(prices.currency_id.mapped("name")), {"EUR"})
+
     def test_setup_on_install(self):
         accounts = self.env.company._welfare_accounts()
         for key in ("liability", "funds_receivable", "to_settle", "commission", "journal", "operations_journal"):

@@ -34,6 +34,7 @@ class TestNightlyJobs(WelfareVoucherCommon):
         with freeze_time(today + relativedelta(days=6)):
             self.env["welfare.voucher"]._cron_lapse_and_remind()
             self.assertEqual(voucher.state, "expired")
+            self.fund_grant.invalidate_recordset()
             lapsed_before = self.fund_grant.amount_lapsed
             redeem._refund("Servizio non erogato")
         self.assertEqual(voucher.balance, 0.0)
