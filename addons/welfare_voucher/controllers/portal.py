@@ -6,7 +6,7 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
-from ..models.welfare_voucher import VoucherCodeError
+from ..models.welfare_redeem import PIN_MINUTES, RedeemBlockedError
 
 
 class WelfareVoucherPortal(CustomerPortal):
@@ -71,7 +71,23 @@ class WelfareVoucherPortal(CustomerPortal):
                 download=download,
             )
         values = self._prepare_portal_layout_values()
-        values.update({"page_name": "welfare_vouchers", "voucher": voucher})
+        values.update({"page_name": "welfare_vouchers", "voucher": voucher, "pin_minutes": PIN_MINUTES})
+        return request.render("welfare_voucher.portal_my_voucher", values)
+
+    @http.route(["/my/welfare/voucher/<int:voucher_id>/pin"], type="http", auth="user", website=True, methods=["POST"])
+    def portal_my_voucher_pin(self, voucher_id, **kw):
+        """The worker makes a one-time PIN to let a provider redeem this voucher in person."""
+        try:
+            voucher = self._document_check_access("welfare.voucher", voucher_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my/welfare")
+        values = self._prepare_portal_layout_values()
+        values.update({"page_name": "welfare_vouchers", "voucher": voucher, "pin_minutes": PIN_MINUTES})
+        try:
+            # As the user (the checked record is in superuser mode): only its worker makes a PIN.
+            values["pin"] = request.env["welfare.voucher"].browse(voucher.id)._welfare_new_redeem_pin()[0]
+        except UserError as e:
+            values["pin_error"] = e.args[0]
         return request.render("welfare_voucher.portal_my_voucher", values)
 
     @http.route(["/my/settlements"], type="http", auth="user", website=True)
@@ -106,48 +122,49 @@ class WelfareVoucherPortal(CustomerPortal):
 
     @http.route(["/my/redeem"], type="http", auth="user", website=True, methods=["GET", "POST"])
     def portal_redeem(self, **post):
+        """In-person redemption by a provider: the form and its answer. The rules, the
+        worker's consent, the throttle and the atomicity live in welfare.voucher._portal_redeem."""
         user = request.env.user
         provider = user.commercial_partner_id
         if not (provider.is_welfare_provider or provider.is_welfare_producer):
             raise AccessError(request.env._("Only network providers redeem vouchers."))
-        categories = provider.welfare_convention_ids.filtered(
-            lambda c: c._is_valid_on(fields.Date.context_today(user))
-        ).service_category_ids
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "page_name": "welfare_redeem",
-                "categories": categories,
-                "post": post,
-                "redemptions": request.env["welfare.voucher.move"].search(
-                    [("provider_id", "=", provider.id), ("move_type", "=", "redeem")], limit=20
-                ),
+                "post": {},
+                "pin_minutes": PIN_MINUTES,
             }
         )
         if request.httprequest.method == "POST":
-            if user._welfare_redeem_blocked():
-                values["error"] = request.env._("Too many wrong codes: try again in a few minutes.")
-                values["blocked"] = True
-                return request.render("welfare_voucher.portal_redeem", values)
             try:
-                category = request.env["welfare.service.category"].browse(int(post.get("category_id") or 0)).exists()
-                if not category:
-                    raise UserError(request.env._("Choose the service."))
-                try:
-                    amount = float(str(post.get("amount") or "").replace(",", "."))
-                except ValueError as e:
-                    raise UserError(request.env._("The amount must be a number.")) from e
-                on_date = fields.Date.to_date(post.get("date")) if post.get("date") else None
-                move = request.env["welfare.voucher"]._redeem_at_provider(
-                    post.get("code"), provider, category, amount, on_date=on_date, description=post.get("description")
-                )
-            except VoucherCodeError as e:
-                user._welfare_redeem_failed()
-                values["error"] = e.args[0]
-                return request.render("welfare_voucher.portal_redeem", values)
+                move = request.env["welfare.voucher"]._portal_redeem(post, ip=request.httprequest.remote_addr)
+            except RedeemBlockedError as e:
+                values.update({"error": e.args[0], "blocked": True})
             except UserError as e:
-                values["error"] = e.args[0]
-                return request.render("welfare_voucher.portal_redeem", values)
-            user._welfare_redeem_succeeded()
-            values.update({"success": move.sudo(), "post": {}})
+                # Keep what was typed, but never the PIN (nor anything absurdly long).
+                values.update(
+                    {
+                        "error": e.args[0],
+                        "post": {
+                            key: value[:200]
+                            for key, value in post.items()
+                            if key in ("code", "category_id", "amount", "description", "service_date")
+                            and isinstance(value, str)
+                        },
+                    }
+                )
+            else:
+                values["success"] = move.sudo()
+        values.update(
+            {
+                "categories": provider.welfare_convention_ids.filtered(
+                    lambda c: c._is_valid_on(fields.Date.context_today(user))
+                ).service_category_ids,
+                "redemptions": request.env["welfare.voucher.move"].search(
+                    [("provider_id", "=", provider.id), ("move_type", "=", "redeem")], limit=20
+                ),
+                "today": fields.Date.context_today(user),
+            }
+        )
         return request.render("welfare_voucher.portal_redeem", values)

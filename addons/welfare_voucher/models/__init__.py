@@ -13,3 +13,4 @@ from . import account_move
 from . import account_chart_template
 from . import res_company
 from . import res_users
+from . import welfare_redeem

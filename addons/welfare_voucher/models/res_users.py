@@ -1,38 +1,16 @@
-from datetime import timedelta
-
-from odoo import fields, models
-
-MAX_FAILURES = 5
-BLOCK_MINUTES = 15
+from odoo import models
 
 
 class ResUsers(models.Model):
     _inherit = "res.users"
 
-    welfare_redeem_failures = fields.Integer(default=0, copy=False)
-    welfare_redeem_blocked_until = fields.Datetime(copy=False)
-
-    def _welfare_redeem_blocked(self):
+    def _welfare_redeem_blocked(self, ip=None):
+        """Too many failed redemptions (wrong code or PIN) lately by this user, by anyone
+        of the user's provider or from ``ip``: a sliding window, see welfare.redeem.attempt."""
         self.ensure_one()
-        until = self.sudo().welfare_redeem_blocked_until
-        return bool(until and until > fields.Datetime.now())
+        return self.env["welfare.redeem.attempt"]._is_blocked(self, self.commercial_partner_id, ip)
 
-    def _welfare_redeem_failed(self):
-        """Count a wrong voucher code; block redemptions for a while after too many."""
+    def _welfare_redeem_failed(self, ip=None):
+        """Count a failed redemption attempt; a later success does not erase it."""
         self.ensure_one()
-        user = self.sudo()
-        failures = user.welfare_redeem_failures + 1
-        values = {"welfare_redeem_failures": failures}
-        if failures >= MAX_FAILURES:
-            values.update(
-                {
-                    "welfare_redeem_failures": 0,
-                    "welfare_redeem_blocked_until": fields.Datetime.now() + timedelta(minutes=BLOCK_MINUTES),
-                }
-            )
-        user.write(values)
-
-    def _welfare_redeem_succeeded(self):
-        self.ensure_one()
-        if self.sudo().welfare_redeem_failures:
-            self.sudo().welfare_redeem_failures = 0
+        return self.env["welfare.redeem.attempt"]._record_failure(self, self.commercial_partner_id, ip)

@@ -1,13 +1,23 @@
+import math
 import secrets
+from decimal import Decimal, InvalidOperation
 
 from dateutil.relativedelta import relativedelta
 from psycopg2.errors import LockNotAvailable, SerializationFailure
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
+from odoo.tools import SQL, format_date
+
+from .welfare_redeem import RedeemBlockedError
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+CODE_MASK = "••••-••••-••••-"
+# In-person redemption (/my/redeem): what the provider's form may say.
+SERVICE_DATE_DAYS = 30  # a declared service date is at most this many days ago
+REDEEM_MAX_AMOUNT = 100000  # more than any service: a typo, not a redemption
+REDEEM_MAX_TEXT = 200  # description of the service delivered
 
 
 class VoucherCodeError(UserError):
@@ -23,6 +33,11 @@ def new_voucher_code():
 def normalize_code(code):
     raw = "".join(ch for ch in (code or "").upper() if ch.isalnum())
     return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+def mask_code(code):
+    """A voucher code as shown to anyone but its worker: the last four characters."""
+    return f"{CODE_MASK}{code[-4:]}" if code else ""
 
 
 class WelfareVoucher(models.Model):
@@ -53,7 +68,16 @@ class WelfareVoucher(models.Model):
     _rec_name = "code"
     _check_company_auto = True
 
-    code = fields.Char(required=True, readonly=True, copy=False, index=True, default=lambda self: new_voucher_code())
+    # A bearer secret: read in full by the network back office only (the worker reads
+    # their own through the portal, after the ownership check); others see display_name.
+    code = fields.Char(
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        default=lambda self: new_voucher_code(),
+        groups="welfare_network.group_welfare_backoffice",
+    )
     worker_id = fields.Many2one(
         "res.partner",
         required=True,
@@ -133,6 +157,34 @@ class WelfareVoucher(models.Model):
                 voucher.state = "exhausted"
             else:
                 voucher.state = "active"
+
+    @api.depends("code", "worker_id")
+    @api.depends_context("uid")
+    def _compute_display_name(self):
+        """Codes are bearer secrets: in full for the voucher's own worker and for the
+        network back office, masked to the last four characters for everyone else (HR
+        referents, providers, also where a ledger line names its voucher over RPC)."""
+        user = self.env.user
+        in_full = user.has_group("welfare_network.group_welfare_backoffice")
+        for voucher in self:
+            voucher_sudo = voucher.sudo()
+            code = voucher_sudo.code or ""
+            own = bool(voucher_sudo.worker_id) and voucher_sudo.worker_id == user.partner_id
+            voucher.display_name = code if (in_full or own) else mask_code(code)
+
+    @api.model
+    def _search_display_name(self, operator, value):
+        """Search as one sees: the back office by the full code, anyone else (who sees
+        codes masked) by their last four characters only."""
+        if self.env.su or self.env.user.has_group("welfare_network.group_welfare_backoffice"):
+            return super()._search_display_name(operator, value)
+        values = value if isinstance(value, (list, tuple)) else [value]
+        suffixes = {normalize_code(v).replace("-", "")[-4:] for v in values if isinstance(v, str)} - {""}
+        negative = operator in expression.NEGATIVE_TERM_OPERATORS
+        if not suffixes:
+            return expression.FALSE_DOMAIN if negative else expression.TRUE_DOMAIN
+        matching = self.sudo()._search(expression.OR([[("code", "=like", f"%{suffix}")] for suffix in suffixes]))
+        return [("id", "not in" if negative else "in", matching)]
 
     def _compute_qr_url(self):
         for voucher in self:
@@ -432,23 +484,57 @@ class WelfareVoucher(models.Model):
     # in-person redemption by a provider
     # ------------------------------------------------------------------
     @api.model
-    def _redeem_at_provider(self, code, provider, category, amount, on_date=None, description=None):
+    def _invalid_code_message(self):
+        """The one answer to a wrong code or PIN: it never tells whether the code exists,
+        whose it is or what is left on it."""
+        return self.env._("Invalid code or PIN.")
+
+    def _check_service_date(self, service_date, today):
+        """The service date a provider declares is shown only: it is not in the future,
+        not before the voucher is valid, at most SERVICE_DATE_DAYS ago."""
+        self.ensure_one()
+        if not service_date:
+            return
+        if service_date > today:
+            raise UserError(self.env._("The service date cannot be in the future."))
+        if service_date < today - relativedelta(days=SERVICE_DATE_DAYS):
+            raise UserError(self.env._("The service date can be at most %(days)s days ago.", days=SERVICE_DATE_DAYS))
+        if service_date < self.date_start:
+            raise UserError(
+                self.env._(
+                    "The service date is before the voucher became valid (%(date)s).",
+                    date=format_date(self.env, self.date_start),
+                )
+            )
+
+    @api.model
+    def _redeem_at_provider(self, code, provider, category, amount, description=None, service_date=None):
         """A provider with an active convention redeems a worker's voucher for a service
-        delivered in person (same rules as the shop). Returns the ledger line."""
-        on_date = on_date or fields.Date.context_today(self)
+        delivered in person (same rules as the shop). Returns the ledger line.
+
+        Everything is judged on the day the line is written, today: the voucher's
+        validity and expiry, the convention, the worker's yearly c.3 ceiling (TUIR art. 51
+        c.3, counted when the benefit is made available) and the date in the books. A
+        ``service_date`` is only shown (see _check_service_date).
+
+        The rules for trusted callers: the provider portal goes through _portal_redeem,
+        which first asks for the worker's consent."""
+        today = fields.Date.context_today(self)
         provider = provider.commercial_partner_id
-        voucher = self.sudo().search([("code", "=", normalize_code(code))], limit=1)
-        if not voucher:
-            raise VoucherCodeError(self.env._("No voucher has the code %(code)s.", code=code))
+        if not isinstance(amount, (int, float)) or not math.isfinite(amount):
+            raise UserError(self.env._("The amount must be positive."))
         convention = provider.welfare_convention_ids.filtered(
-            lambda c: c._is_valid_on(on_date) and c._covers_category(category)
+            lambda c: c._is_valid_on(today) and c._covers_category(category)
         )
         if not convention:
             raise UserError(self.env._("You have no active convention for %(category)s.", category=category.name))
-        if voucher.company_id not in convention.company_id:
-            raise VoucherCodeError(self.env._("This voucher belongs to another network."))
+        voucher = self.sudo().search([("code", "=", normalize_code(code))], limit=1) if code else self.browse()
+        if not voucher or voucher.company_id not in convention.company_id:
+            # A voucher of another network is, for this provider, no voucher at all.
+            raise VoucherCodeError(self._invalid_code_message())
         voucher._lock()
-        voucher._check_spendable(category, voucher.worker_id, on_date)
+        voucher._check_spendable(category, voucher.worker_id, today)
+        voucher._check_service_date(service_date, today)
         currency = voucher.currency_id
         if voucher.fund_id.payment_mode == "full_value" and currency.compare_amounts(amount, voucher.balance) > 0:
             raise UserError(
@@ -462,7 +548,7 @@ class WelfareVoucher(models.Model):
         if (
             category.fiscal_basis == "art51_3"
             and voucher.fund_id.apply_c3_ceiling
-            and currency.compare_amounts(amount, self._c3_room(voucher.worker_id, on_date.year)) > 0
+            and currency.compare_amounts(amount, self._c3_room(voucher.worker_id, today.year)) > 0
         ):
             raise UserError(self.env._("This amount would exceed the worker's yearly fringe-benefit ceiling."))
         move = voucher._redeem(
@@ -470,8 +556,9 @@ class WelfareVoucher(models.Model):
             category,
             self.env._("Redeemed by %(provider)s", provider=provider.name),
             provider_id=provider.id,
-            description=description,
-            date=on_date,
+            description=description or False,
+            date=today,
+            service_date=service_date or False,
         )
         voucher.message_post(
             body=self.env._(
@@ -481,5 +568,127 @@ class WelfareVoucher(models.Model):
                 service=description or category.name,
             ),
             partner_ids=voucher.worker_id.ids,
+            # The notice to the worker comes from the network, whether or not the
+            # provider's user has an e-mail address.
+            email_from=voucher.company_id.email_formatted or None,
         )
         return move
+
+    @api.model
+    def _parse_portal_redeem(self, values, provider):
+        """Read the /my/redeem form. Malformed input is a UserError in the user's words,
+        never a crash; a code or PIN that cannot be one is a VoucherCodeError (counted by
+        the throttle, answered like any wrong code)."""
+
+        def text(name, limit):
+            value = values.get(name)
+            if value is None:
+                return ""
+            if not isinstance(value, str):
+                raise UserError(self.env._("The form is not valid: reload the page and try again."))
+            value = value.strip()
+            if len(value) > limit:
+                raise UserError(self.env._("A field of the form is too long (at most %(max)s characters).", max=limit))
+            return value
+
+        code, pin = text("code", 64), text("pin", 16)
+        if not code or not pin:
+            raise UserError(self.env._("Enter the voucher code and the PIN the worker gives you."))
+        category_id = text("category_id", 12)
+        today = fields.Date.context_today(self)
+        category = (
+            self.env["welfare.service.category"].browse(int(category_id)).exists()
+            if category_id.isdigit() and category_id.isascii() and len(category_id) <= 9
+            else self.env["welfare.service.category"]
+        )
+        if not category or not provider.welfare_convention_ids.filtered(
+            lambda c: c._is_valid_on(today) and c._covers_category(category)
+        ):
+            raise UserError(self.env._("Choose the service."))
+        try:
+            amount = Decimal(text("amount", 32).replace(",", "."))
+        except InvalidOperation as e:
+            raise UserError(self.env._("Enter the amount in euro, for example 25.50.")) from e
+        if (
+            not amount.is_finite()
+            or amount < Decimal("0.01")
+            or amount > REDEEM_MAX_AMOUNT
+            or amount != amount.quantize(Decimal("0.01"))
+        ):
+            raise UserError(
+                self.env._(
+                    "The amount must be between 0.01 and %(max)s euro, with at most two decimals.",
+                    max=REDEEM_MAX_AMOUNT,
+                )
+            )
+        description = text("description", REDEEM_MAX_TEXT)
+        service_date = text("service_date", 10)
+        if service_date:
+            try:
+                service_date = fields.Date.to_date(service_date)
+            except ValueError as e:
+                raise UserError(self.env._("The service date is not a valid date.")) from e
+        code = normalize_code(code)
+        raw = code.replace("-", "")
+        if len(raw) != 16 or any(ch not in CODE_ALPHABET for ch in raw) or not (pin.isdigit() and pin.isascii()):
+            raise VoucherCodeError(self._invalid_code_message())
+        return {
+            "code": code,
+            "pin": pin,
+            "category": category,
+            "amount": float(amount),
+            "description": description or False,
+            "service_date": service_date or False,
+        }
+
+    @api.model
+    def _portal_redeem(self, values, ip=None):
+        """/my/redeem: the current user's provider redeems a voucher for a service
+        delivered in person, with the worker's consent: the voucher code and the one-time
+        PIN the worker made in "Il mio welfare" (DM 25/3/2016 art. 6: a nominative voucher
+        is spent by its worker only). Returns the ledger line or raises UserError.
+
+        A wrong code or PIN gets one generic answer and is counted per user, provider and
+        IP in a sliding window (a success erases nothing); past the limit nothing is even
+        looked up. Balance and eligibility are told only once code and PIN are proven. A
+        refused redemption writes nothing but the counted failure (savepoint)."""
+        user = self.env.user
+        provider = user.commercial_partner_id
+        if not (provider.is_welfare_provider or provider.is_welfare_producer):
+            raise AccessError(self.env._("Only network providers redeem vouchers."))
+        Attempt = self.env["welfare.redeem.attempt"]
+        if Attempt._is_blocked(user, provider, ip):
+            raise RedeemBlockedError(self.env._("Too many failed attempts: try again in a few minutes."))
+        try:
+            data = self._parse_portal_redeem(values, provider)
+            voucher = self.sudo().search([("code", "=", data["code"])], limit=1)
+            pin = self.env["welfare.voucher.pin"]._find_valid(voucher, data["pin"])
+            if not pin:
+                raise VoucherCodeError(self._invalid_code_message())
+            with self.env.cr.savepoint():
+                move = self._redeem_at_provider(
+                    voucher.code,
+                    provider,
+                    data["category"],
+                    data["amount"],
+                    description=data["description"],
+                    service_date=data["service_date"],
+                )
+                if not pin._consume():
+                    raise VoucherCodeError(self._invalid_code_message())
+        except VoucherCodeError:
+            Attempt._record_failure(user, provider, ip)
+            raise
+        return move
+
+    def _welfare_new_redeem_pin(self):
+        """The worker's consent to one in-person redemption: a one-time PIN, short-lived,
+        that the worker tells the provider. Only the voucher's own worker makes one, for a
+        voucher spendable today. Returns (pin, expires_at)."""
+        self.ensure_one()
+        voucher = self.sudo()
+        if voucher.worker_id != self.env.user.partner_id:
+            raise UserError(self.env._("Only the worker who owns this voucher can create its PIN."))
+        if not voucher._is_usable_on(fields.Date.context_today(self)):
+            raise UserError(self.env._("This voucher cannot be spent today."))
+        return self.env["welfare.voucher.pin"]._new_pin(voucher)

@@ -49,6 +49,11 @@ class WelfareVoucherMove(models.Model):
     )
     refunded_amount = fields.Monetary(compute="_compute_refunded_amount")
     description = fields.Char(readonly=True, help="Service delivered, as declared.")
+    service_date = fields.Date(
+        readonly=True,
+        help="When the service was delivered, as declared by the provider (shown only: the line is dated and "
+        "counted on the day it is written).",
+    )
     # --- books -------------------------------------------------------------
     account_move_id = fields.Many2one("account.move", string="Journal Entry", readonly=True, index=True)
     settlement_id = fields.Many2one("welfare.settlement", readonly=True, index=True)
