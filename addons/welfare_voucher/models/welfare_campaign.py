@@ -125,6 +125,7 @@ class WelfareCampaign(models.Model):
             if not campaign.line_ids:
                 raise UserError(self.env._("No worker matches the campaign's criteria."))
             total = sum(campaign.line_ids.mapped("amount"))
+            campaign.fund_id.invalidate_recordset(["amount_allocated", "amount_lapsed", "amount_available"])
             if campaign.currency_id.compare_amounts(total, campaign.fund_id.amount_available) > 0:
                 raise UserError(
                     self.env._(

@@ -13,6 +13,7 @@ from odoo.tools import SQL, format_date
 from .welfare_redeem import RedeemBlockedError
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+CRON_BATCH_SIZE = 500  # vouchers per committed batch of the nightly jobs
 CODE_MASK = "••••-••••-••••-"
 # In-person redemption (/my/redeem): what the provider's form may say.
 SERVICE_DATE_DAYS = 30  # a declared service date is at most this many days ago
@@ -423,33 +424,48 @@ class WelfareVoucher(models.Model):
         return True
 
     @api.model
-    def _cron_lapse_and_remind(self):
+    def _cron_lapse_and_remind(self, batch_size=CRON_BATCH_SIZE):
         """Daily: lapse what is unspent after the end of validity (back to the fund) and
-        remind workers 30 days before."""
+        remind workers 30 days before. In batches that the cron framework commits one
+        by one (an interrupted night resumes where it stopped); a voucher locked by a
+        payment in progress is skipped (SKIP LOCKED) and taken at the next run instead
+        of failing the whole job."""
         today = fields.Date.context_today(self)
-        to_lapse = self.search([("state", "=", "active"), ("date_end", "<", today)])
+        self.env.cr.execute(
+            SQL(
+                """SELECT id FROM welfare_voucher
+                    WHERE state = 'active' AND date_end < %s
+                    ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED""",
+                today,
+                batch_size,
+            )
+        )
+        to_lapse = self.browse([row[0] for row in self.env.cr.fetchall()])
         # Credit held on carts by expired vouchers goes back first (those carts are re-planned).
         to_lapse.hold_ids.sale_order_id._welfare_release_holds(self.env._("Voucher expired"), replan=True)
+        to_lapse.invalidate_recordset(["balance", "state"])
         for voucher in to_lapse:
-            voucher._lock()
             if voucher.currency_id.compare_amounts(voucher.balance, 0) > 0:
                 voucher._add_move("lapse", -voucher.balance, self.env._("Expired unspent"))
             else:
                 voucher._add_move("lapse", 0.0, self.env._("Expired"))
         template = self.env.ref("welfare_voucher.mail_template_voucher_expiry", raise_if_not_found=False)
-        to_remind = self.search(
-            [
-                ("state", "=", "active"),
-                ("reminder_sent", "=", False),
-                ("balance", ">", 0),
-                ("date_end", ">=", today),
-                ("date_end", "<=", today + relativedelta(days=30)),
-            ]
+        remind_domain = [
+            ("state", "=", "active"),
+            ("reminder_sent", "=", False),
+            ("balance", ">", 0),
+            ("date_end", ">=", today),
+            ("date_end", "<=", today + relativedelta(days=30)),
+        ]
+        to_remind = self.search(remind_domain, limit=batch_size)
+        if template:
+            for voucher in to_remind.filtered("worker_id.email"):
+                template.send_mail(voucher.id)  # queued, sent by the mail queue
+        to_remind._welfare_action_write({"reminder_sent": True})
+        remaining = self.search_count([("state", "=", "active"), ("date_end", "<", today)]) + self.search_count(
+            remind_domain
         )
-        for voucher in to_remind:
-            if template and voucher.worker_id.email:
-                template.send_mail(voucher.id)
-            voucher._welfare_action_write({"reminder_sent": True})
+        self.env["ir.cron"]._notify_progress(done=len(to_lapse) + len(to_remind), remaining=remaining)
         return to_lapse, to_remind
 
     def _send_issue_email(self):

@@ -152,4 +152,13 @@ class WelfareVoucherMove(models.Model):
                 **values,
             )
             move.invalidate_recordset(["refunded_amount"])
+            voucher = move.voucher_id
+            if voucher.state in ("expired", "cancelled"):
+                # Credit given back to a closed voucher cannot be spent: it goes back to the
+                # fund at once instead of staying stranded on the voucher.
+                voucher._add_move(
+                    "cancel" if voucher.state == "cancelled" else "lapse",
+                    -to_refund,
+                    self.env._("Given back after the voucher closed: returned to the fund"),
+                )
         return refunds

@@ -8,3 +8,4 @@ from . import test_welfare_voucher_move
 from . import test_welfare_settlement
 from . import test_accounting
 from . import test_tamper_proof
+from . import test_nightly_jobs

@@ -29,6 +29,13 @@ class TestWelfareFund(WelfareVoucherCommon):
             self.fund_grant.budget = 500.0
 
     def test_max_per_worker(self):
+        """The call's maximum per worker holds across campaigns: the line that would
+        exceed it is not issued and says why (the rest of the campaign goes on)."""
         self.issue(self.fund_grant, self.worker_a, 400.0)
-        with self.assertRaisesRegex(UserError, "over the maximum"), self.cr.savepoint():
-            self.issue(self.fund_grant, self.worker_a, 300.0)
+        self.assertFalse(self.issue(self.fund_grant, self.worker_a, 300.0))
+        line = self.env["welfare.campaign.line"].search(
+            [("worker_id", "=", self.worker_a.id), ("state", "=", "failed")]
+        )
+        self.assertIn("over the maximum", line.error_message)
+        self.fund_grant.invalidate_recordset()
+        self.assertEqual(self.fund_grant.amount_allocated, 400.0)
