@@ -1,14 +1,22 @@
-import base64
+from werkzeug.datastructures import FileStorage
+from werkzeug.exceptions import NotFound
 
 from odoo import http
-from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
+# What the listing form's buttons may do, by the URL's last segment.
+WELFARE_LISTING_ACTIONS = {"submit": "action_welfare_submit", "withdraw": "action_welfare_withdraw"}
+
 
 class WelfareCatalogPortal(CustomerPortal):
-    """Providers and producers manage their listings and see their orders under /my."""
+    """Providers and producers manage their listings and see their orders under /my.
+
+    Thin controllers: checks and writes are product.template's ``_welfare_portal_*``
+    methods; here HTTP only (uploaded files, status codes, the form shown again with
+    its error when the model refuses, nothing of a refused save committed)."""
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
@@ -29,22 +37,15 @@ class WelfareCatalogPortal(CustomerPortal):
         return values
 
     def _welfare_seller(self):
-        """The provider or producer of the logged-in portal user, or AccessError."""
-        partner = request.env.user.commercial_partner_id
-        if not (partner.is_welfare_provider or partner.is_welfare_producer):
-            raise AccessError(request.env._("Only network providers and producers have listings."))
-        return partner
+        """The provider or producer of the logged-in portal user, or AccessError (403)."""
+        return request.env["product.template"]._welfare_portal_seller()
 
     def _welfare_listing(self, listing_id):
-        """One of the seller's own listings; controller check on top of the record rules."""
-        partner = self._welfare_seller()
-        listing = request.env["product.template"].browse(listing_id).exists()
-        if not listing:
-            raise MissingError(request.env._("This listing does not exist."))
-        listing.check_access("write")
-        if listing.welfare_provider_id != partner:
-            raise AccessError(request.env._("This listing belongs to another provider."))
-        return listing
+        """One of the seller's own listings: 404 when there is none, 403 when it is another seller's."""
+        try:
+            return request.env["product.template"]._welfare_portal_listing(listing_id)
+        except MissingError as e:
+            raise NotFound(e.args[0]) from e
 
     def _welfare_order_line_domain(self, partner):
         return [
@@ -52,68 +53,48 @@ class WelfareCatalogPortal(CustomerPortal):
             ("state", "=", "sale"),
         ]
 
-    def _welfare_listing_values(self, post):
-        """Whitelisted, validated values from the portal form."""
-        env = request.env
-        values = {}
-        if "name" in post:
-            values["name"] = (post.get("name") or "").strip()
-            if not values["name"]:
-                raise UserError(env._("The listing needs a name."))
-        if "description_sale" in post:
-            values["description_sale"] = post.get("description_sale") or False
-        if "list_price" in post:
-            try:
-                values["list_price"] = float(str(post["list_price"]).replace(",", "."))
-            except ValueError as e:
-                raise UserError(env._("The price must be a number.")) from e
-            if values["list_price"] < 0:
-                raise UserError(env._("The price cannot be negative."))
-        if post.get("welfare_category_id"):
-            category = env["welfare.service.category"].browse(int(post["welfare_category_id"]))
-            if not category.exists():
-                raise UserError(env._("Choose a welfare category."))
-            values["welfare_category_id"] = category.id
-        if post.get("uom_id"):
-            uom = env["uom.uom"].browse(int(post["uom_id"])).exists()
-            if not uom:
-                raise UserError(env._("Choose a unit of measure."))
-            values["uom_id"] = values["uom_po_id"] = uom.id
-        if post.get("welfare_delivery_place") in ("provider", "home", "workplace"):
-            values["welfare_delivery_place"] = post["welfare_delivery_place"]
-        if "welfare_available_sent" in post:
-            values["welfare_available"] = bool(post.get("welfare_available"))
-        image = post.get("image_1920")
-        if image and hasattr(image, "read"):
-            content = image.read()
-            if content:
-                values["image_1920"] = base64.b64encode(content)
-        return values
+    def _welfare_form_data(self, post):
+        """The posted form as the model reads it: the photo as its bytes, other
+        uploaded files left as they are (the model refuses them)."""
+        data = dict(post)
+        image = data.get("image_1920")
+        if isinstance(image, FileStorage):
+            data["image_1920"] = image.read() if image.filename else None
+            if data["image_1920"] is None:
+                del data["image_1920"]
+        return data
 
-    def _welfare_form_values(self, listing=None, error=None):
+    def _welfare_form_values(self, listing=None, error=None, post=None):
+        listing = listing or request.env["product.template"]
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "page_name": "welfare_listing",
                 "listing": listing,
                 "error": error,
+                # What was typed, shown again with the error (text only).
+                "form": {key: value for key, value in (post or {}).items() if isinstance(value, str)},
                 "categories": request.env["welfare.service.category"].search([]),
-                "uoms": request.env["uom.uom"].search(
-                    [
-                        (
-                            "category_id",
-                            "in",
-                            [
-                                request.env.ref("uom.product_uom_categ_unit").id,
-                                request.env.ref("uom.product_uom_categ_kgm").id,
-                                request.env.ref("uom.uom_categ_wtime").id,
-                            ],
-                        )
-                    ]
-                ),
+                "uoms": request.env["uom.uom"].search(listing._welfare_portal_uom_domain()) | listing.uom_id,
             }
         )
         return values
+
+    def _welfare_render_form(self, listing=None, error=None, post=None):
+        values = self._welfare_form_values(listing, error=error, post=post)
+        return request.render("welfare_catalog.portal_my_listing_form", values)
+
+    def _welfare_save(self, listing, post):
+        """Save the form in a savepoint: a refusal commits nothing and shows the form
+        again with the (translated) reason; another seller's listing is a 403."""
+        try:
+            with request.env.cr.savepoint():
+                listing = listing._welfare_portal_save(self._welfare_form_data(post))
+        except AccessError:
+            raise
+        except UserError as e:
+            return self._welfare_render_form(listing, error=e.args[0], post=post)
+        return request.redirect(f"/my/listings/{listing.id}")
 
     @http.route(["/my/listings"], type="http", auth="user", website=True)
     def portal_my_listings(self, **kw):
@@ -131,65 +112,35 @@ class WelfareCatalogPortal(CustomerPortal):
 
     @http.route(["/my/listings/new"], type="http", auth="user", website=True, methods=["GET", "POST"])
     def portal_my_listing_new(self, **post):
-        partner = self._welfare_seller()
+        self._welfare_seller()
         if request.httprequest.method == "POST":
-            try:
-                values = self._welfare_listing_values(post)
-                if not values.get("name"):
-                    raise UserError(request.env._("The listing needs a name."))
-                values.update(
-                    {
-                        "welfare_provider_id": partner.id,
-                        "type": "service"
-                        if partner.is_welfare_provider and not partner.is_welfare_producer
-                        else "consu",
-                        "sale_ok": True,
-                        "purchase_ok": False,
-                    }
-                )
-                # Whitelisted values, provider forced: created as superuser so that the
-                # product's defaults (taxes, company) need no back-office rights.
-                listing = request.env["product.template"].sudo().create(values).sudo(False)
-                listing.check_access("write")
-            except (UserError, ValidationError) as e:
-                return request.render(
-                    "welfare_catalog.portal_my_listing_form", self._welfare_form_values(error=e.args[0])
-                )
-            return request.redirect(f"/my/listings/{listing.id}")
-        return request.render("welfare_catalog.portal_my_listing_form", self._welfare_form_values())
+            return self._welfare_save(request.env["product.template"], post)
+        return self._welfare_render_form()
 
     @http.route(["/my/listings/<int:listing_id>"], type="http", auth="user", website=True, methods=["GET", "POST"])
     def portal_my_listing(self, listing_id, **post):
+        if request.httprequest.method == "POST":
+            return self._welfare_save(self._welfare_listing(listing_id), post)
         try:
             listing = self._welfare_listing(listing_id)
-        except (AccessError, MissingError):
-            if request.httprequest.method == "POST":
-                raise
+        except (AccessError, NotFound):
             return request.redirect("/my/listings")
-        if request.httprequest.method == "POST":
-            try:
-                listing.write(self._welfare_listing_values(post))
-            except (UserError, ValidationError) as e:
-                return request.render(
-                    "welfare_catalog.portal_my_listing_form", self._welfare_form_values(listing, error=e.args[0])
-                )
-            return request.redirect(f"/my/listings/{listing.id}")
-        return request.render("welfare_catalog.portal_my_listing_form", self._welfare_form_values(listing))
+        return self._welfare_render_form(listing)
 
     @http.route(
         ["/my/listings/<int:listing_id>/<string:action>"], type="http", auth="user", website=True, methods=["POST"]
     )
     def portal_my_listing_action(self, listing_id, action, **post):
+        if action not in WELFARE_LISTING_ACTIONS:
+            raise NotFound()
         listing = self._welfare_listing(listing_id)
-        actions = {"submit": listing.action_welfare_submit, "withdraw": listing.action_welfare_withdraw}
-        if action not in actions:
-            raise AccessError(request.env._("Unknown action."))
         try:
-            actions[action]()
+            with request.env.cr.savepoint():
+                getattr(listing, WELFARE_LISTING_ACTIONS[action])()
+        except AccessError:
+            raise
         except UserError as e:
-            return request.render(
-                "welfare_catalog.portal_my_listing_form", self._welfare_form_values(listing, error=e.args[0])
-            )
+            return self._welfare_render_form(listing, error=e.args[0])
         return request.redirect(f"/my/listings/{listing.id}")
 
     @http.route(["/my/listing-orders"], type="http", auth="user", website=True)

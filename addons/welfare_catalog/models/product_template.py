@@ -1,7 +1,10 @@
+import base64
 import math
+import re
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.tools.misc import formatLang
 
 LISTING_STATES = [
     ("draft", "Draft"),
@@ -38,6 +41,18 @@ REVIEWED_FIELDS = {
     "welfare_category_id",
     "welfare_delivery_place",
 }
+
+# Portal form limits: what a seller can type, nothing a script could make the database choke on.
+PORTAL_MAX_ID = 2**31 - 1
+PORTAL_MAX_NAME = 200
+PORTAL_MAX_DESCRIPTION = 10_000
+PORTAL_MAX_PRICE = 1_000_000
+PORTAL_MAX_IMAGE_MB = 10
+PORTAL_PRICE_RE = re.compile(r"^[+-]?[0-9]{1,12}(\.[0-9]*)?$|^[+-]?\.[0-9]+$")
+# Control characters (NUL breaks PostgreSQL) and Unicode's non-characters; a
+# description keeps its line breaks and tabs.
+PORTAL_LINE_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f\ufffe\uffff]")
+PORTAL_MULTILINE_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def distance_km(lat1, lon1, lat2, lon2):
@@ -361,6 +376,214 @@ class ProductTemplate(models.Model):
         """Demo only: keep Odoo's generic demo products (furniture...) out of the welfare shop."""
         foreign = self.search([("welfare_provider_id", "=", False), ("is_published", "=", True)])
         foreign.write({"is_published": False})
+
+    # ------------------------------------------------------------------
+    # portal: a provider's or producer's own listings (the controller only
+    # translates HTTP; everything a form may send is checked here)
+    # ------------------------------------------------------------------
+    @api.model
+    def _welfare_portal_seller(self):
+        """The provider or producer of the logged-in portal user, or AccessError."""
+        partner = self.env.user.commercial_partner_id
+        if not (partner.is_welfare_provider or partner.is_welfare_producer):
+            raise AccessError(self.env._("Only network providers and producers have listings."))
+        return partner
+
+    @api.model
+    def _welfare_portal_listing(self, listing_id):
+        """One of the seller's own listings: MissingError when there is no such
+        listing, AccessError when it is another seller's (on top of the record rules)."""
+        partner = self._welfare_portal_seller()
+        listing = self.browse(listing_id if 0 < listing_id <= PORTAL_MAX_ID else []).exists()
+        if not listing:
+            raise MissingError(self.env._("This listing does not exist."))
+        if listing.sudo().welfare_provider_id != partner:
+            raise AccessError(self.env._("This listing belongs to another provider."))
+        listing.check_access("write")
+        return listing
+
+    @api.model
+    def _welfare_portal_uom_domain(self):
+        """Units a seller may choose: units, weights and working time."""
+        categories = ("uom.product_uom_categ_unit", "uom.product_uom_categ_kgm", "uom.uom_categ_wtime")
+        return [("category_id", "in", [self.env.ref(xmlid).id for xmlid in categories])]
+
+    @api.model
+    def _welfare_portal_text(self, form, key, max_length, messages, multiline=False):
+        """A text field of the form, stripped; None when the form does not send it.
+        ``messages``: the errors when it is not text, too long, or has characters
+        that are not allowed (control characters: NUL breaks PostgreSQL)."""
+        not_text, too_long, forbidden = messages
+        value = form.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise UserError(not_text)
+        value = value.strip()
+        if len(value) > max_length:
+            raise UserError(too_long)
+        if (PORTAL_MULTILINE_FORBIDDEN if multiline else PORTAL_LINE_FORBIDDEN).search(value):
+            raise UserError(forbidden)
+        return value
+
+    @api.model
+    def _welfare_portal_id(self, value):
+        """A record id sent by a select of the form: digits only, or None."""
+        if isinstance(value, str) and value.isascii() and value.isdigit() and 0 < int(value) <= PORTAL_MAX_ID:
+            return int(value)
+        return None
+
+    @api.model
+    def _welfare_portal_price(self, value):
+        """The price typed in the form ("9,50" or "9.50"), in euro with at most two decimals."""
+        env = self.env
+        if not isinstance(value, str):
+            raise UserError(env._("The price must be a number."))
+        text = value.strip().replace(",", ".")
+        if not text:
+            raise UserError(env._("Set the price."))
+        if not PORTAL_PRICE_RE.match(text):
+            raise UserError(env._("The price must be a number."))
+        if text.startswith("-") and float(text):
+            raise UserError(env._("The price cannot be negative."))
+        if "." in text and len(text.split(".")[1].rstrip("0")) > 2:
+            raise UserError(env._("The price can have at most two decimals."))
+        price = float(text)
+        if not math.isfinite(price) or price > PORTAL_MAX_PRICE:
+            raise UserError(
+                env._(
+                    "The price cannot be higher than %(max)s.",
+                    max=formatLang(env, PORTAL_MAX_PRICE, currency_obj=env.company.currency_id),
+                )
+            )
+        return abs(price)
+
+    def _welfare_portal_values(self, form):
+        """Whitelisted, validated values from the portal form (for a new listing on
+        the empty recordset, or for this listing): only the fields it sends; UserError
+        (in the user's language) for anything a seller could not have typed."""
+        env = self.env
+        values = {}
+        name = self._welfare_portal_text(
+            form,
+            "name",
+            PORTAL_MAX_NAME,
+            (
+                env._("The name must be text."),
+                env._("The name can be at most %(max)s characters long.", max=PORTAL_MAX_NAME),
+                env._("The name contains characters that are not allowed."),
+            ),
+        )
+        if name is not None:
+            if not name:
+                raise UserError(env._("The listing needs a name."))
+            values["name"] = name
+        description = self._welfare_portal_text(
+            form,
+            "description_sale",
+            PORTAL_MAX_DESCRIPTION,
+            (
+                env._("The description must be text."),
+                env._("The description can be at most %(max)s characters long.", max=PORTAL_MAX_DESCRIPTION),
+                env._("The description contains characters that are not allowed."),
+            ),
+            multiline=True,
+        )
+        if description is not None:
+            values["description_sale"] = description or False
+        if "list_price" in form:
+            values["list_price"] = self._welfare_portal_price(form["list_price"])
+        if "welfare_category_id" in form:
+            category_id = self._welfare_portal_id(form["welfare_category_id"])
+            category = env["welfare.service.category"].search([("id", "=", category_id)]) if category_id else None
+            if not category:
+                raise UserError(env._("Choose a welfare category."))
+            values["welfare_category_id"] = category.id
+        if "uom_id" in form:
+            uom_id = self._welfare_portal_id(form["uom_id"])
+            # The listing's own unit stays allowed (set in the back office, maybe litres).
+            uom = env["uom.uom"].search([("id", "=", uom_id), *self._welfare_portal_uom_domain()]) if uom_id else None
+            if not uom and not (uom_id and len(self) == 1 and self.uom_id.id == uom_id):
+                raise UserError(env._("Choose a unit of measure."))
+            values["uom_id"] = uom_id
+            if not (len(self) == 1 and self.uom_id.id == uom_id):
+                values["uom_po_id"] = uom_id
+        if "welfare_delivery_place" in form:
+            places = dict(self._fields["welfare_delivery_place"].selection)
+            place = form["welfare_delivery_place"]
+            if not isinstance(place, str) or place not in places:
+                raise UserError(env._("Choose where the listing is delivered."))
+            values["welfare_delivery_place"] = place
+        if "welfare_available_sent" in form:
+            values["welfare_available"] = bool(form.get("welfare_available"))
+        image = form.get("image_1920")
+        if image is not None:
+            if not isinstance(image, bytes):
+                raise UserError(env._("Upload the photo as an image file."))
+            if len(image) > PORTAL_MAX_IMAGE_MB * 1024 * 1024:
+                raise UserError(env._("The photo is too large: at most %(max)s MB.", max=PORTAL_MAX_IMAGE_MB))
+            if image:
+                values["image_1920"] = base64.b64encode(image)
+        return values
+
+    def _welfare_portal_check_name(self, partner, name):
+        """A seller's listings have different names: a form sent twice creates one listing."""
+        others = self.with_context(active_test=False).search(
+            [("welfare_provider_id", "=", partner.id), ("id", "not in", self.ids)]
+        )
+        if any((other.name or "").strip().casefold() == name.casefold() for other in others):
+            raise UserError(self.env._("You already have a listing named %(name)s: open it to change it.", name=name))
+
+    def _welfare_portal_save(self, form):
+        """Create (on the empty recordset) or update (on one of the seller's listings)
+        a listing from the portal form, ``form`` holding the posted strings and the
+        photo's bytes. Only the values that change are written, so a form sent again
+        changes nothing. Raises UserError, in the user's language, on bad input: call
+        it in a savepoint."""
+        partner = self._welfare_portal_seller()
+        values = self._welfare_portal_values(form)
+        if self:
+            self.ensure_one()
+            if self.welfare_provider_id != partner:
+                raise AccessError(self.env._("This listing belongs to another provider."))
+            changes = {key: value for key, value in values.items() if not self._welfare_portal_same(key, value)}
+            if "name" in changes:
+                self._welfare_portal_check_name(partner, changes["name"])
+            if changes:
+                self.write(changes)
+            return self
+        for key, message in (
+            ("name", self.env._("The listing needs a name.")),
+            ("welfare_category_id", self.env._("Choose a welfare category.")),
+            ("list_price", self.env._("Set the price.")),
+        ):
+            if key not in values:
+                raise UserError(message)
+        self._welfare_portal_check_name(partner, values["name"])
+        values.update(
+            {
+                "welfare_provider_id": partner.id,
+                "type": "service" if partner.is_welfare_provider and not partner.is_welfare_producer else "consu",
+                "sale_ok": True,
+                "purchase_ok": False,
+            }
+        )
+        # Whitelisted values, provider forced: created as superuser so that the
+        # product's defaults (taxes, company) need no back-office rights.
+        listing = self.sudo().create(values).sudo(False)
+        listing.check_access("write")
+        return listing
+
+    def _welfare_portal_same(self, key, value):
+        """Whether the listing already has this value of the portal form."""
+        current = self[key]
+        if key == "image_1920":
+            return False
+        if isinstance(current, models.BaseModel):
+            return current.id == value
+        if key == "list_price":
+            return not self.currency_id.compare_amounts(current, value)
+        return (current or False) == (value or False)
 
     # ------------------------------------------------------------------
     # shop filters
