@@ -600,8 +600,10 @@ class ProductTemplate(models.Model):
     def _welfare_shop_filter_domain(self, options):
         """Domain for the shop's welfare filters: ambit, km 0, certification kind."""
         domain = []
-        if options.get("welfare_ambit"):
-            domain.append(("welfare_ambit_ids", "in", [int(options["welfare_ambit"])]))
+        ambit = str(options.get("welfare_ambit") or "")
+        if ambit:
+            # The options also come from the shop's autocomplete, as the client sends them.
+            domain.append(("welfare_ambit_ids", "in", [int(ambit)] if ambit.isdigit() and len(ambit) < 10 else []))
         if options.get("welfare_km0"):
             domain.append(("welfare_is_km0", "=", True))
         kind = options.get("welfare_certification")

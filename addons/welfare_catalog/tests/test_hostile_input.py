@@ -417,7 +417,6 @@ CASES = [
         RPC_ERROR,
         data={"amount": 10.0},
         requires="welfare_voucher",
-        known_issue="the payment route's access_token is a required argument: a call without it is a TypeError",
     ),
 ]
 

@@ -3,7 +3,7 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 MEMBER_TYPES = [
     ("social_coop", "Social cooperative"),
@@ -240,7 +240,8 @@ class ResPartner(models.Model):
                 and not user.has_group("welfare_network.group_welfare_backoffice")
                 and partner.welfare_employer_id != user.welfare_employer_id
             ):
-                raise ValidationError(
+                # The record rules refuse it too; this says why, in the user's language.
+                raise AccessError(
                     self.env._(
                         "You manage the workers of %(own)s only: %(name)s is employed by %(employer)s.",
                         own=user.welfare_employer_id.display_name,

@@ -190,7 +190,7 @@ class TestImportInItalian(WelfareNetworkCommon):
             self._worker_row("Paolo Verdi", make_fiscalcode("VRD", "PLA", date(1991, 4, 5)), self.employer_b.name)
         )
         result = self._import_workers(self.user_hr_template, content)
-        self._assert_row_error(result, 1, "accesso", "(res.partner)")
+        self._assert_row_error(result, 1, "Gestisci solo i lavoratori di", "Paolo Verdi")
         self.assertFalse(self.env["res.partner"].search([("name", "in", [TEMPLATE_WORKER_NAME, "Paolo Verdi"])]))
 
     def test_family_bad_rows_import_nothing(self):

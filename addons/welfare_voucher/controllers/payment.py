@@ -12,7 +12,9 @@ class WelfarePaymentPortal(PaymentPortal):
     becomes the rest. Nothing here answers differently before the access check."""
 
     @route()
-    def shop_payment_transaction(self, order_id, access_token, **kwargs):
+    def shop_payment_transaction(self, order_id, access_token=None, **kwargs):
+        """``access_token`` may be missing from a forged call: the core's access check
+        then refuses it (instead of a TypeError)."""
         requested = kwargs.get("amount")
         if requested is not None and (isinstance(requested, bool) or not isinstance(requested, int | float)):
             raise ValidationError(request.env._("The amount to pay is not a number."))

@@ -2,6 +2,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from .welfare_voucher import mask_code
+
 
 class WelfareSettlement(models.Model):
     """Pays providers exactly once for the vouchers they redeemed in a period: one vendor
@@ -146,7 +148,7 @@ class WelfareSettlement(models.Model):
                         "name": self.env._(
                             "%(date)s · voucher %(code)s · %(service)s",
                             date=move.date,
-                            code=move.voucher_id.code,
+                            code=mask_code(move.voucher_id.code),
                             service=move.description or move.category_id.name or "",
                         ),
                         "quantity": 1,

@@ -112,7 +112,7 @@ class WelfareVoucher(models.Model):
         string="Available", compute="_compute_amount_available", help="Balance minus what is held on carts."
     )
     reminder_sent = fields.Boolean(readonly=True, copy=False)
-    qr_url = fields.Char(string="QR Code", compute="_compute_qr_url")
+    qr_url = fields.Char(string="QR Code", compute="_compute_qr_url", groups="welfare_network.group_welfare_backoffice")
 
     _sql_constraints = [
         ("code_unique", "unique(code)", "Voucher codes are unique."),
