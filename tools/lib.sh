@@ -124,9 +124,9 @@ install_suite() {
     mapfile -t args < <(odoo_args)
     log "Creating $db: welfare_network (the lead organisation, Italy, EUR), Italian loaded"
     "${ODOO_BIN[@]}" "${args[@]}" -d "$db" -i welfare_network --load-language it_IT \
-        --stop-after-init --log-level warn || return
+        --stop-after-init --no-http --log-level warn || return
     log "The Italian chart of accounts (l10n_it) on $db"
-    "${ODOO_BIN[@]}" "${args[@]}" -d "$db" -i l10n_it --stop-after-init --log-level warn || return
+    "${ODOO_BIN[@]}" "${args[@]}" -d "$db" -i l10n_it --stop-after-init --no-http --log-level warn || return
     # Only modules not installed yet: -i on an installed module loads its data (and demo) again.
     local rest="welfare_catalog,welfare_voucher,payment_demo${WELFARE_EXTRA_MODULES:+,$WELFARE_EXTRA_MODULES}"
     log "Installing $rest on $db"

@@ -12,7 +12,7 @@ mapfile -t ARGS < <(odoo_args)
 
 if ! db_exists "$DB"; then
     log "Creating database $DB with demo data and Italian (about 3 minutes)"
-    install_suite "$DB" --log-level warn
+    install_suite "$DB" --no-http --log-level warn
     # Italian for every user, contact and website.
     "$VENV/bin/python" "$PROJECT_DIR/tools/set_italian.py" "${ARGS[@]}" -d "$DB" --log-level warn
 else

@@ -27,7 +27,7 @@ cleanup() { [ -n "${KEEP_DB:-}" ] || dropdb --if-exists "$BASE_DB" 2>/dev/null; 
 trap cleanup EXIT
 
 log "Baseline database $BASE_DB: $CORE_APPS,$EXTRA_ADDONS without the welfare addons"
-"${ODOO_BIN[@]}" "${ARGS[@]}" -d "$BASE_DB" -i base --load-language it_IT --stop-after-init --log-level warn
+"${ODOO_BIN[@]}" "${ARGS[@]}" -d "$BASE_DB" -i base --load-language it_IT --stop-after-init --no-http --log-level warn
 # The same main company as the suite's demo: Italy and EUR before `account` picks its chart.
 psql -d "$BASE_DB" -v ON_ERROR_STOP=1 -q <<'SQL'
 UPDATE res_currency SET active = TRUE WHERE name = 'EUR';
@@ -35,10 +35,10 @@ UPDATE res_company SET currency_id = (SELECT id FROM res_currency WHERE name = '
 UPDATE res_partner SET country_id = (SELECT id FROM res_country WHERE code = 'IT')
  WHERE id = (SELECT partner_id FROM res_company WHERE id = 1);
 SQL
-"${ODOO_BIN[@]}" "${ARGS[@]}" -d "$BASE_DB" -i "$CORE_APPS,$EXTRA_ADDONS" --stop-after-init --log-level warn
+"${ODOO_BIN[@]}" "${ARGS[@]}" -d "$BASE_DB" -i "$CORE_APPS,$EXTRA_ADDONS" --stop-after-init --no-http --log-level warn
 
 log "Suite database $SUITE_DB: the same apps with $ADDONS"
-WELFARE_EXTRA_MODULES="$CORE_APPS" install_suite "$SUITE_DB" --log-level warn
+WELFARE_EXTRA_MODULES="$CORE_APPS" install_suite "$SUITE_DB" --no-http --log-level warn
 
 run_core_tests() {  # db log
     log "Odoo's own tests ($CORE_TAGS) on $1 (log: $2)"
