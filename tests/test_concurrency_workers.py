@@ -527,9 +527,7 @@ def test_c_two_settlements_of_the_same_period(registry, server, world):
         provider = env["res.partner"].browse(world.provider_id)
         category = env["welfare.service.category"].browse(world.category_id)
         for amount, what in ((100.0, "Retta"), (50.0, "Mensa")):
-            Voucher._redeem_at_provider(
-                voucher.code, provider, category, amount, description=f"{what} ({TEST_MARK})"
-            )
+            Voucher._redeem_at_provider(voucher.code, provider, category, amount, description=f"{what} ({TEST_MARK})")
         code = voucher.code
         candidates = env["welfare.voucher.move"].search(
             [

@@ -246,13 +246,21 @@ class WelfareVoucher(models.Model):
     def _lock(self):
         """Take the row locks on the vouchers at the moment credit is taken. A voucher
         being spent by another request makes this one fail at once with a clear message
-        instead of overspending (no wait, no negative balance)."""
+        instead of overspending (no wait, no negative balance).
+
+        The rows are also written (a no-op update): holds live in another table, so a
+        request whose snapshot predates a hold committed meanwhile would otherwise lock
+        the voucher and not see the hold; a written row makes such a request fail with
+        a serialization error instead (PostgreSQL REPEATABLE READ)."""
         if not self:
             return
         try:
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(
                     SQL("SELECT id FROM welfare_voucher WHERE id IN %s ORDER BY id FOR UPDATE NOWAIT", tuple(self.ids))
+                )
+                self.env.cr.execute(
+                    SQL("UPDATE welfare_voucher SET write_date = write_date WHERE id IN %s", tuple(self.ids))
                 )
         except (LockNotAvailable, SerializationFailure) as e:
             raise UserError(
@@ -548,7 +556,8 @@ class WelfareVoucher(models.Model):
         if not voucher or voucher.company_id not in convention.company_id:
             # A voucher of another network is, for this provider, no voucher at all.
             raise VoucherCodeError(self._invalid_code_message())
-        voucher._lock()
+        # All the worker's vouchers: the c.3 ceiling is counted across them.
+        (voucher | self._worker_vouchers(voucher.worker_id))._lock()
         voucher._check_spendable(category, voucher.worker_id, today)
         voucher._check_service_date(service_date, today)
         currency = voucher.currency_id
