@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 
 class SaleOrder(models.Model):
@@ -288,18 +289,28 @@ class SaleOrder(models.Model):
         return self._welfare_release_holds(self.env._("Removed from the cart"))
 
     @api.model
-    def _cron_welfare_release_abandoned(self, hours=48):
+    def _cron_welfare_release_abandoned(self, hours=48, batch_size=500):
         """Daily: welfare credit held by carts left unpaid for ``hours`` goes back to the
-        vouchers (the worker can apply it again)."""
+        vouchers (the worker can apply it again). In batches the cron framework commits;
+        a cart being paid right now (its order row locked) is left for the next run."""
         limit = fields.Datetime.now() - timedelta(hours=hours)
-        orders = self.sudo().search(
-            [
-                ("state", "in", ("draft", "sent")),
-                ("welfare_hold_ids", "!=", False),
-                ("write_date", "<", limit),
-            ]
-        )
+        domain = [
+            ("state", "in", ("draft", "sent")),
+            ("welfare_hold_ids", "!=", False),
+            ("write_date", "<", limit),
+        ]
+        candidates = self.sudo().search(domain, limit=batch_size)
+        orders = self.sudo().browse()
+        if candidates:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM sale_order WHERE id IN %s FOR NO KEY UPDATE SKIP LOCKED",
+                    tuple(candidates.ids),
+                )
+            )
+            orders = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
         orders._welfare_release_holds(self.env._("Cart abandoned"))
+        self.env["ir.cron"]._notify_progress(done=len(orders), remaining=self.sudo().search_count(domain))
         return orders
 
     def _action_cancel(self):
