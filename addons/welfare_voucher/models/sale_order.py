@@ -175,6 +175,12 @@ class SaleOrder(models.Model):
                 for h in holds
             ]
             txs = holds.transaction_id
+            # A hold never pays more than its line costs now, whatever path changed the line.
+            for line, line_holds in holds.grouped("sale_order_line_id").items():
+                if order.currency_id.compare_amounts(sum(line_holds.mapped("amount")), line.price_total) > 0:
+                    raise UserError(
+                        self.env._("The cart changed after the welfare credit was applied: apply it again.")
+                    )
             holds.unlink()
             for voucher, amount, category, line, provider, tx in parts:
                 voucher._check_spendable(category, worker, today)
@@ -235,8 +241,6 @@ class SaleOrder(models.Model):
     def _welfare_cart_changed(self):
         """Money follows the cart: after any change to a cart holding welfare credit,
         the hold is planned again (or released when nothing can use it any more)."""
-        if self.env.context.get("welfare_voucher_no_replan"):
-            return
         for order in self.sudo().filtered(lambda o: o.state in ("draft", "sent") and o.welfare_hold_ids):
             if not order._welfare_holds_match_plan():
                 order._welfare_release_holds(self.env._("The cart changed"), replan=True)

@@ -267,3 +267,16 @@ class TestWelfareCreditFollowsTheCart(WelfareVoucherCommon):
             order.unlink()
         self.assertTrue(order.exists())
         self.assertEqual(redeem.sale_order_line_id, order.order_line)
+
+    def test_capture_never_pays_more_than_the_line_costs(self):
+        """Whatever path changed a line after the hold, confirmation never turns into a
+        redemption more than the line costs (the worker applies the credit again)."""
+        voucher = self.issue(self.fund_grant, self.worker_a, 300.0)
+        order = self.cart(self.worker_a, (self.listing_nido, 1))
+        order._welfare_apply_credit()
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE sale_order_line SET price_total = 50 WHERE order_id = %s", [order.id])
+        order.order_line.invalidate_recordset(["price_total"])
+        with self.assertRaisesRegex(UserError, "apply it again"):
+            order.action_confirm()
+        self.assertEqual(voucher.balance, 300.0)
