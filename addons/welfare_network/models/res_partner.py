@@ -27,6 +27,16 @@ class ResPartner(models.Model):
     _name = "res.partner"
     _inherit = ["res.partner", "welfare.fiscalcode.mixin"]
 
+    # A worker's codice fiscale is read by those who manage the worker (HR referent, back
+    # office) and by the worker (record rules: their own); not by salesmen, accountants
+    # (electronic invoices carry l10n_it_edi's own field), providers or the public, also
+    # where res.users inherits it.
+    fiscalcode = fields.Char(
+        groups="welfare_network.group_welfare_hr_referent,"
+        "welfare_network.group_welfare_backoffice,"
+        "welfare_network.group_welfare_portal_worker",
+    )
+
     welfare_ambit_id = fields.Many2one(
         "welfare.ambit",
         string="Ambit",
@@ -71,17 +81,29 @@ class ResPartner(models.Model):
         tracking=True,
         help="A beneficiary of the network: an employee of a member.",
     )
+    # Internal users need it (workplace delivery, the HR referents' record rules); on the
+    # portal only the worker reads it, about themselves.
     welfare_employer_id = fields.Many2one(
         "res.partner",
         string="Employer",
         index=True,
         tracking=True,
+        groups="base.group_user,welfare_network.group_welfare_portal_worker",
         domain="[('is_company', '=', True), ('welfare_member_type', '!=', False)]",
         help="Member organisation that employs the worker. Workers are not child "
         "contacts of their employer, so their own purchases are never booked on it.",
     )
-    welfare_hire_date = fields.Date(string="Hire Date", tracking=True)
-    welfare_leave_date = fields.Date(string="Leave Date", tracking=True)
+    # Employment dates are the employer's business: its HR referent and the back office.
+    welfare_hire_date = fields.Date(
+        string="Hire Date",
+        tracking=True,
+        groups="welfare_network.group_welfare_hr_referent,welfare_network.group_welfare_backoffice",
+    )
+    welfare_leave_date = fields.Date(
+        string="Leave Date",
+        tracking=True,
+        groups="welfare_network.group_welfare_hr_referent,welfare_network.group_welfare_backoffice",
+    )
     welfare_worker_state = fields.Selection(
         [("active", "Active"), ("left", "Left")],
         string="Employment Status",

@@ -34,11 +34,13 @@ class WelfareCertification(models.Model):
         tracking=True,
     )
     issuer = fields.Char(required=True, tracking=True)
-    reference = fields.Char(tracking=True, help="Certificate number or register entry.")
+    # The shop shows what a certification is (name, kind, issuer) and until when it is valid;
+    # its register entry and evidence documents are for the network's staff only.
+    reference = fields.Char(tracking=True, help="Certificate number or register entry.", groups="base.group_user")
     date_issued = fields.Date(string="Issued On")
     date_valid_until = fields.Date(string="Valid Until", tracking=True, help="Leave empty when it does not expire.")
-    evidence_file = fields.Binary(string="Evidence", attachment=True)
-    evidence_filename = fields.Char()
+    evidence_file = fields.Binary(string="Evidence", attachment=True, groups="welfare_network.group_welfare_backoffice")
+    evidence_filename = fields.Char(groups="welfare_network.group_welfare_backoffice")
     is_expired = fields.Boolean(
         string="Expired",
         compute="_compute_is_expired",

@@ -57,9 +57,12 @@ class WelfareFamilyMember(models.Model):
         tracking=True,
         help="Fiscally dependent family member (familiare a carico).",
     )
+    # Health data (GDPR art. 9): read and searched only by the network back office, which
+    # checks eligibility to care services, and by the worker (record rules: their own
+    # family); never by the employer's HR referent, never copied into the chatter.
     is_non_self_sufficient = fields.Boolean(
         string="Non-self-sufficient",
-        tracking=True,
+        groups="welfare_network.group_welfare_backoffice,welfare_network.group_welfare_portal_worker",
         help="Not self-sufficient (non autosufficiente), as certified.",
     )
     age = fields.Integer(compute="_compute_age", search="_search_age")

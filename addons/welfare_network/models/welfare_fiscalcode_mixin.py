@@ -22,7 +22,7 @@ class WelfareFiscalcodeMixin(models.AbstractModel):
         string="Codice fiscale",
         size=16,
         copy=False,
-        tracking=True,
+        # Personal data: never copied into the chatter, where whoever reads the record reads it.
         help="Italian tax code: 16 characters for people, 11 digits for organisations.",
     )
 

@@ -7,3 +7,4 @@ from . import test_welfare_convention
 from . import test_welfare_family_member
 from . import test_welfare_membership
 from . import test_worker_import
+from . import test_privacy

@@ -9,3 +9,4 @@ from . import test_welfare_settlement
 from . import test_accounting
 from . import test_tamper_proof
 from . import test_nightly_jobs
+from . import test_access_matrix
