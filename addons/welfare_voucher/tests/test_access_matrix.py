@@ -832,3 +832,33 @@ class TestAccessMatrix(WelfareVoucherCommon):
         salesman_view = self._open(self.users["salesman"], self.worker_m, "form")[0]
         self.assertNotIn("fiscalcode", salesman_view)
         self.assertNotIn("welfare_family_member_ids", salesman_view)
+
+    @mute_logger("odoo.models", "odoo.addons.base.models.ir_rule")
+    def test_contact_creation_does_not_register_workers(self):
+        """Odoo gives internal users "Contact Creation" by default: a salesman with it edits
+        customers, not welfare workers (who would receive the next campaign's vouchers)."""
+        salesman = new_test_user(
+            self.env, login="acl_salesman_contacts", groups="sales_team.group_sale_salesman,base.group_partner_manager"
+        )
+        Partner = self.env["res.partner"].with_user(salesman)
+        customer = Partner.create({"name": "Cliente qualunque", "email": "cliente@example.com"})
+        customer.write({"phone": "+39 035 222222"})
+        delivery = Partner.create({"name": "Casa di Marta", "type": "delivery", "parent_id": self.worker_m.id})
+        self.assertEqual(delivery.parent_id, self.worker_m)
+        with self.assertRaises(AccessError):
+            Partner.create(
+                {
+                    "name": "Lavoratore fantasma",
+                    "is_welfare_worker": True,
+                    "fiscalcode": make_fiscalcode("FNT", "LVR", date(1999, 9, 9)),
+                    "welfare_employer_id": self.employer_a.id,
+                }
+            )
+        for vals in ({"phone": "+39 035 333333"}, {"is_welfare_worker": False}):
+            with self.subTest(vals=vals), self.assertRaises(AccessError):
+                self.worker_m.with_user(salesman).write(vals)
+        with self.assertRaises(AccessError):
+            self.worker_spare.with_user(salesman).unlink()
+        self.assertTrue(self.worker_m.is_welfare_worker)
+        # The back office (which has contact creation too) still registers workers.
+        self.worker_m.with_user(self.users["backoffice"]).write({"phone": "+39 035 444444"})
