@@ -132,6 +132,7 @@ class ResPartner(models.Model):
     welfare_has_active_convention = fields.Boolean(
         string="Active Convention",
         compute="_compute_welfare_has_active_convention",
+        compute_sudo=True,
         search="_search_welfare_has_active_convention",
     )
     welfare_has_valid_certification = fields.Boolean(

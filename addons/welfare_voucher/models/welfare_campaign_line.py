@@ -53,6 +53,13 @@ class WelfareCampaignLine(models.Model):
             voucher._send_issue_email()
         return voucher
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Who gets how much comes from preparing the campaign, never from adding lines."""
+        if not self._welfare_in_action() and not self.env.su:
+            raise UserError(self.env._("Change the campaign's criteria and prepare it again instead."))
+        return super().create(vals_list)
+
     @api.ondelete(at_uninstall=False)
     def _unlink_only_before_issue(self):
         """A campaign's selection changes only by preparing it again (employer welfare

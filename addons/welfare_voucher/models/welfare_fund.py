@@ -248,7 +248,8 @@ class WelfareFund(models.Model):
         )
         invoice.action_post()
         moves.write({"recharge_invoice_id": invoice.id})
-        self.message_post(body=self.env._("Employer recharge invoice %(name)s.", name=invoice.name))
+        # Accounting invoices the employer without writing the fund: the note is the system's.
+        self.sudo().message_post(body=self.env._("Employer recharge invoice %(name)s.", name=invoice.name))
         return invoice
 
     def _statement_values(self, date_from, date_to):

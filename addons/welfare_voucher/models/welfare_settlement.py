@@ -121,7 +121,8 @@ class WelfareSettlement(models.Model):
         for settlement in self:
             if settlement.state != "draft":
                 raise UserError(self.env._("Only draft settlements can be computed."))
-            settlement.bill_ids.filtered(lambda b: b.state == "draft").unlink()
+            # Its own draft bills, re-made below (the back office computes without posting rights).
+            settlement.sudo().bill_ids.filtered(lambda b: b.state == "draft").unlink()
             settlement.move_ids.sudo().write({"settlement_id": False})
             moves = settlement._candidate_moves()
             if not moves:
