@@ -1,5 +1,5 @@
 # The two commands of the README. See tools/*.sh for what they do.
-.PHONY: run test test-core lint
+.PHONY: run test test-core lint bench
 
 run:    ## start the suite with demo data on http://localhost:8069
 	tools/run.sh
@@ -12,3 +12,6 @@ test-core:  ## Odoo's own sale/shop/loyalty tests with and without the suite ins
 
 lint:   ## ruff and pylint-odoo through pre-commit
 	pre-commit run --all-files
+
+bench:  ## issue, redeem, settle, expire N vouchers vs Odoo's eWallet and the database floor (throw-away DB)
+	tools/bench.sh $(BENCH_ARGS)

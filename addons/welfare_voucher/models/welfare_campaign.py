@@ -1,7 +1,7 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-BATCH_SIZE = 200
+BATCH_SIZE = 1000  # lines issued per batch: one lock, one journal entry, one commit by the cron
 
 
 class WelfareCampaign(models.Model):
@@ -56,7 +56,9 @@ class WelfareCampaign(models.Model):
     )
     date_start = fields.Date(string="Vouchers Valid From", required=True, default=fields.Date.context_today)
     date_end = fields.Date(string="Vouchers Valid Until", required=True)
-    send_email = fields.Boolean(default=True, help="Email each worker their voucher PDF.")
+    send_email = fields.Boolean(
+        default=True, help="Email each worker a link to their voucher in the portal, where they can download its PDF."
+    )
     # --- progress ----------------------------------------------------------
     line_ids = fields.One2many("welfare.campaign.line", "campaign_id", string="Workers")
     line_count = fields.Integer(compute="_compute_progress")
@@ -148,18 +150,46 @@ class WelfareCampaign(models.Model):
         return True
 
     def _issue_batch(self, limit=BATCH_SIZE):
-        """Issue up to ``limit`` pending vouchers of this campaign. A line that cannot be
-        issued (the worker left, the fund's rules refuse it...) is marked failed with
-        the reason, and the others go on: one bad line never blocks a campaign."""
+        """Issue up to ``limit`` pending vouchers of this campaign as one batch (see
+        welfare.campaign.line._issue). A line that cannot be issued (the worker left, the
+        fund's rules refuse it...) is marked failed with the reason, and the others go
+        on: one bad line never blocks a campaign. The issue e-mails are queued after the
+        batch (the mail queue sends them) and the campaign gets one summary message."""
         self.ensure_one()
         Line = self.env["welfare.campaign.line"]
         pending = Line.search([("campaign_id", "=", self.id), ("state", "=", "pending")], limit=limit)
-        for line in pending:
+        if pending:
             try:
                 with self.env.cr.savepoint():
-                    line._issue()
-            except (UserError, ValidationError) as e:
-                line._welfare_action_write({"state": "failed", "error_message": e.args[0]})
+                    vouchers = pending._issue()
+            except (UserError, ValidationError):
+                # Refused by a rule checked only when writing: find the line, one at a time.
+                vouchers = self.env["welfare.voucher"]
+                for line in pending:
+                    try:
+                        with self.env.cr.savepoint():
+                            vouchers |= line._issue()
+                    except (UserError, ValidationError) as e:
+                        line._welfare_action_write({"state": "failed", "error_message": e.args[0]})
+            if vouchers and self.send_email:
+                vouchers._send_issue_email()
+            failed = pending.filtered(lambda l: l.state == "failed")
+            self.message_post(
+                body=self.env._(
+                    "%(count)s vouchers issued for %(amount)s; %(failed)s workers could not receive theirs "
+                    "(see the failed lines).",
+                    count=len(vouchers),
+                    amount=self.currency_id.format(sum(vouchers.mapped("value"))),
+                    failed=len(failed),
+                )
+                if failed
+                else self.env._(
+                    "%(count)s vouchers issued for %(amount)s.",
+                    count=len(vouchers),
+                    amount=self.currency_id.format(sum(vouchers.mapped("value"))),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
         if not Line.search_count([("campaign_id", "=", self.id), ("state", "=", "pending")], limit=1):
             self._welfare_action_write({"state": "done"})
         return pending.filtered(lambda l: l.state == "issued")

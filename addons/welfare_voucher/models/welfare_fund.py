@@ -119,43 +119,63 @@ class WelfareFund(models.Model):
     def _check_allocation(self, amount, worker=None):
         """Refuse an allocation over the available budget or the per-worker maximum."""
         self.ensure_one()
+        refused = self._check_allocations([(None, worker, amount)])
+        if refused:
+            raise UserError(refused[None])
+
+    def _check_allocations(self, requests):
+        """Check a batch of allocations at once: the fund is locked once and each
+        allocation, in order, must fit in what is still available after the ones before
+        it and keep its worker within the per-worker maximum (what each worker already
+        received comes from one grouped query).
+
+        ``requests``: list of (key, worker or None, amount).
+        Returns {key: why it is refused}; all the others fit together."""
+        self.ensure_one()
         self._lock()
         self.invalidate_recordset()
-        currency = self.currency_id
         if self.state != "open":
-            raise UserError(self.env._("The fund %(fund)s is not open.", fund=self.name))
-        if currency.compare_amounts(amount, self.amount_available) > 0:
-            raise UserError(
-                self.env._(
-                    "The fund %(fund)s has %(available)s available: %(amount)s cannot be allocated.",
-                    fund=self.name,
-                    available=currency.format(self.amount_available),
-                    amount=currency.format(amount),
-                )
-            )
-        if worker and self.max_per_worker:
-            already = sum(
+            message = self.env._("The fund %(fund)s is not open.", fund=self.name)
+            return {key: message for key, _worker, _amount in requests}
+        currency = self.currency_id
+        available = self.amount_available
+        already = {}
+        if self.max_per_worker:
+            workers = [worker.id for _key, worker, _amount in requests if worker]
+            groups = (
                 self.env["welfare.voucher"]
                 .sudo()
-                .search(
-                    [
-                        ("fund_id", "=", self.id),
-                        ("worker_id", "=", worker.id),
-                        ("state", "!=", "cancelled"),
-                    ]
+                ._read_group(
+                    [("fund_id", "=", self.id), ("worker_id", "in", workers), ("state", "!=", "cancelled")],
+                    ["worker_id"],
+                    ["value:sum"],
                 )
-                .mapped("value")
             )
-            if currency.compare_amounts(already + amount, self.max_per_worker) > 0:
-                raise UserError(
-                    self.env._(
+            already = {worker.id: value for worker, value in groups}
+        refused = {}
+        for key, worker, amount in requests:
+            if currency.compare_amounts(amount, available) > 0:
+                refused[key] = self.env._(
+                    "The fund %(fund)s has %(available)s available: %(amount)s cannot be allocated.",
+                    fund=self.name,
+                    available=currency.format(available),
+                    amount=currency.format(amount),
+                )
+                continue
+            if worker and self.max_per_worker:
+                total = already.get(worker.id, 0.0) + amount
+                if currency.compare_amounts(total, self.max_per_worker) > 0:
+                    refused[key] = self.env._(
                         "%(worker)s would receive %(total)s from %(fund)s, over the maximum of %(max)s per worker.",
                         worker=worker.name,
                         fund=self.name,
-                        total=currency.format(already + amount),
+                        total=currency.format(total),
                         max=currency.format(self.max_per_worker),
                     )
-                )
+                    continue
+                already[worker.id] = total
+            available -= amount
+        return refused
 
     @api.constrains("budget")
     def _check_budget_covers_allocations(self):

@@ -95,7 +95,7 @@ class WelfareVoucher(models.Model):
     balance = fields.Monetary(compute="_compute_balance", store=True, help="Sum of the voucher's ledger.")
     category_ids = fields.Many2many("welfare.service.category", string="Eligible Categories", readonly=True)
     date_start = fields.Date(string="Valid From", required=True, readonly=True)
-    date_end = fields.Date(string="Valid Until", required=True, readonly=True, tracking=True)
+    date_end = fields.Date(string="Valid Until", required=True, readonly=True, tracking=True, index=True)
     state = fields.Selection(
         [("active", "Active"), ("exhausted", "Exhausted"), ("expired", "Expired"), ("cancelled", "Cancelled")],
         compute="_compute_state",
@@ -477,10 +477,12 @@ class WelfareVoucher(models.Model):
         return to_lapse, to_remind
 
     def _send_issue_email(self):
+        """Queue the issue e-mails, rendered in batches and sent by the mail queue: a link
+        to the voucher in the portal, where its PDF is rendered on demand."""
         template = self.env.ref("welfare_voucher.mail_template_voucher_issued", raise_if_not_found=False)
-        for voucher in self.filtered("worker_id.email"):
-            if template:
-                template.send_mail(voucher.id)
+        vouchers = self.filtered("worker_id.email")
+        if template and vouchers:
+            template.send_mail_batch(vouchers.ids)
 
     def action_send_email(self):
         """Back office: e-mail the vouchers to their workers again."""

@@ -1,5 +1,8 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.sql import create_index
 
 MOVE_TYPES = [
     ("issue", "Issue"),
@@ -72,6 +75,18 @@ class WelfareVoucherMove(models.Model):
         help="Spent at a social cooperative, association or foundation.",
     )
 
+    def _auto_init(self):
+        result = super()._auto_init()
+        # The unsettled uses of a company in a period (settlements, statements).
+        create_index(
+            self.env.cr,
+            "welfare_voucher_move_unsettled_company_date_index",
+            self._table,
+            ["company_id", "date"],
+            where="settlement_id IS NULL",
+        )
+        return result
+
     @api.depends("provider_id.welfare_member_type", "provider_id.name")
     def _compute_is_third_sector(self):
         for move in self:
@@ -117,6 +132,36 @@ class WelfareVoucherMove(models.Model):
                 ],
             )
             move.write({"account_move_id": entry.id})
+
+    def _post_accounting_entries(self, ref):
+        """Book these ledger lines (a batch, e.g. a campaign's) in one journal entry per
+        company and date, aggregated per fund: the voucher ledger is the sub-ledger per
+        worker, the books get one pair of lines per fund and its funder (Dr funds
+        receivable / Cr welfare credit liability for what is issued; Dr liability / Cr
+        the providers to settle for what is spent). Every ledger line gets its entry."""
+        to_book = self.filtered(lambda m: not m.transaction_id and not m.currency_id.is_zero(m.amount))
+        for (company, day), moves in to_book.grouped(lambda m: (m.company_id, m.date)).items():
+            accounts = company._welfare_accounts()
+            currency = company.currency_id
+            totals = defaultdict(float)
+            for move in moves:
+                if move.move_type in ("redeem", "refund"):
+                    counterpart, partner = accounts["to_settle"], move.provider_id
+                else:
+                    counterpart, partner = accounts["funds_receivable"], move.fund_id.funder_id
+                totals[counterpart, partner, move.fund_id] += move.amount
+            lines = []
+            for (counterpart, partner, fund), amount in totals.items():
+                amount = currency.round(amount)
+                if not currency.is_zero(amount):
+                    # A positive amount makes the liability grow: Dr counterpart / Cr liability.
+                    lines += [
+                        (counterpart, partner, amount, fund.name),
+                        (accounts["liability"], partner, -amount, fund.name),
+                    ]
+            if lines:
+                entry = company._welfare_post_entry(day, ref, lines)
+                moves.write({"account_move_id": entry.id})
 
     def write(self, vals):
         if set(vals) - self._mutable_fields():

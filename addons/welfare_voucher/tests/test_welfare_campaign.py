@@ -1,7 +1,16 @@
+from datetime import date
+
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from odoo.addons.welfare_network.tests.common import make_fiscalcode
+
 from .common import WelfareVoucherCommon
+
+# Queries of one issuing batch of 50 vouchers, e-mails included (65 when written): a fixed
+# cost per batch and a few statements per hundred rows; one query per voucher would add 50.
+ISSUE_BATCH_QUERY_BUDGET = 75
 
 
 @tagged("post_install", "-at_install")
@@ -64,3 +73,77 @@ class TestWelfareCampaign(WelfareVoucherCommon):
         with self.assertRaisesRegex(UserError, "available"), self.cr.savepoint():
             campaign.action_prepare()
         self.assertFalse(self.env["welfare.voucher"].search([("campaign_id", "=", campaign.id)]))
+
+    def test_lines_are_issued_in_order_while_the_fund_covers_them(self):
+        """One availability check for the batch: the lines are issued in order while the
+        fund covers them, the line that does not fit any more fails and says why."""
+        campaign = self._campaign(amount_fixed=300)
+        campaign.action_prepare()
+        self.fund_grant.budget = 500.0  # lowered after preparing: room for one voucher only
+        campaign.action_issue()
+        campaign._issue_batch()
+        self.assertEqual(campaign.state, "done")
+        issued = campaign.line_ids.filtered(lambda l: l.state == "issued")
+        failed = campaign.line_ids - issued
+        self.assertEqual(len(issued), 1)
+        self.assertEqual(failed.state, "failed")
+        self.assertIn("200", failed.error_message)
+        self.assertFalse(failed.voucher_id)
+        self.fund_grant.invalidate_recordset()
+        self.assertEqual(self.fund_grant.amount_available, 200.0)
+
+    def test_one_batch_costs_queries_per_batch_not_per_voucher(self):
+        """Issue 11: a batch of 50 vouchers with their ledger lines, one journal entry,
+        one summary message on the campaign and the e-mails queued (a portal link, no
+        PDF) in a bounded number of queries: fails if issuing goes one voucher at a time
+        again. Never a timing."""
+        workers = self.env["res.partner"].create(
+            [
+                {
+                    "name": f"Lavoratore {i:02d}",
+                    "is_welfare_worker": True,
+                    "fiscalcode": make_fiscalcode("LVR", "TRR", date(1980, 1, 1 + i % 28), place=f"A{100 + i}"),
+                    "welfare_employer_id": self.employer_a.id,
+                    "email": f"lavoratore{i}@example.com",
+                }
+                for i in range(50)
+            ]
+        )
+        # What a running server has done once already (caches, the journal's sequence, the template).
+        self.issue(self.fund_grant, self.worker_b, 10.0)._send_issue_email()
+        campaign = self._campaign(amount_fixed=10, send_email=True, employer_ids=[Command.set(self.employer_a.ids)])
+        campaign.action_prepare()
+        campaign.action_issue()
+        lines = campaign.line_ids.filtered(lambda l: l.worker_id in workers)
+        (campaign.line_ids - lines)._welfare_action_write({"state": "skipped"})
+        mails_before = self.env["mail.mail"].search([])
+        messages_before = campaign.message_ids
+        with self.assertQueryCount(__system__=ISSUE_BATCH_QUERY_BUDGET):
+            campaign._issue_batch(limit=50)
+        self.assertEqual(set(lines.mapped("state")), {"issued"})
+        vouchers = lines.voucher_id
+        self.assertEqual(len(vouchers), 50)
+        self.assertEqual(set(vouchers.mapped("balance")), {10.0})
+        self.assertEqual(len(vouchers.move_ids), 50)
+        entry = vouchers.move_ids.account_move_id
+        self.assertEqual(len(entry), 1, "one journal entry per batch")
+        self.assertEqual(entry.state, "posted")
+        self.assertEqual(sum(entry.line_ids.mapped("debit")), 500.0)
+        chatter = self.env["mail.message"].search(
+            [
+                ("model", "=", "welfare.voucher"),
+                ("res_id", "in", vouchers.ids),
+                ("message_type", "!=", "email_outgoing"),  # the queued e-mails themselves
+            ]
+        )
+        self.assertFalse(chatter, "no chatter per voucher")
+        summary = (campaign.message_ids - messages_before).filtered("body")
+        self.assertEqual(len(summary), 1, "one summary message on the campaign")
+        self.assertIn("50", summary.body)
+        mails = self.env["mail.mail"].search([]) - mails_before
+        self.assertEqual(len(mails), 50, "the issue e-mails are queued")
+        self.assertEqual(set(mails.mapped("state")), {"outgoing"})
+        self.assertFalse(mails.attachment_ids, "no PDF rendered while issuing")
+        self.assertIn(
+            f"/my/welfare/voucher/{vouchers[0].id}", mails.filtered(lambda m: m.res_id == vouchers[0].id).body_html
+        )
