@@ -27,6 +27,7 @@
     ],
     "demo": [
         "demo/welfare_catalog_demo.xml",
+        "demo/website_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
