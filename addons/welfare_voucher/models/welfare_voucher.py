@@ -452,11 +452,21 @@ class WelfareVoucher(models.Model):
         # Credit held on carts by expired vouchers goes back first (those carts are re-planned).
         to_lapse.hold_ids.sale_order_id._welfare_release_holds(self.env._("Voucher expired"), replan=True)
         to_lapse.invalidate_recordset(["balance", "state"])
+        # One create and one journal entry for the batch (aggregated per fund), no chatter.
+        vals_list = []
         for voucher in to_lapse:
-            if voucher.currency_id.compare_amounts(voucher.balance, 0) > 0:
-                voucher._add_move("lapse", -voucher.balance, self.env._("Expired unspent"))
-            else:
-                voucher._add_move("lapse", 0.0, self.env._("Expired"))
+            unspent = voucher.currency_id.compare_amounts(voucher.balance, 0) > 0
+            vals_list.append(
+                {
+                    "voucher_id": voucher.id,
+                    "move_type": "lapse",
+                    "amount": -voucher.balance if unspent else 0.0,
+                    "reason": self.env._("Expired unspent") if unspent else self.env._("Expired"),
+                }
+            )
+        lapses = self.env["welfare.voucher.move"].sudo().with_context(tracking_disable=True).create(vals_list)
+        to_lapse.flush_recordset(["balance", "state"])
+        lapses._post_accounting_entries(self.env._("Expired vouchers"))
         template = self.env.ref("welfare_voucher.mail_template_voucher_expiry", raise_if_not_found=False)
         remind_domain = [
             ("state", "=", "active"),
