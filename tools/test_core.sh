@@ -23,7 +23,11 @@ command -v chromium >/dev/null || command -v chromium-browser >/dev/null \
     || die "Tours need Chromium: apt-get install chromium"
 mapfile -t ARGS < <(odoo_args)
 
-cleanup() { [ -n "${KEEP_DB:-}" ] || dropdb --if-exists "$BASE_DB" 2>/dev/null; [ -n "${KEEP_DB:-}" ] || dropdb --if-exists "$SUITE_DB" 2>/dev/null || true; }
+cleanup() {
+    [ -n "${KEEP_DB:-}" ] && return
+    dropdb --if-exists "$BASE_DB" 2>/dev/null || true
+    dropdb --if-exists "$SUITE_DB" 2>/dev/null || true
+}
 trap cleanup EXIT
 
 log "Baseline database $BASE_DB: $CORE_APPS,$EXTRA_ADDONS without the welfare addons"

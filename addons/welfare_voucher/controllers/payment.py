@@ -20,10 +20,12 @@ class WelfarePaymentPortal(PaymentPortal):
             raise ValidationError(request.env._("The amount to pay is not a number."))
         order_sudo = request.env["sale.order"].sudo().browse(order_id).exists()
         if order_sudo and order_sudo.welfare_amount:
-            rest = order_sudo.amount_total - order_sudo.amount_paid
-            if requested is None or not order_sudo.currency_id.compare_amounts(requested, rest):
-                kwargs["amount"] = order_sudo.amount_total
-                request.update_context(welfare_voucher_split_order_id=order_sudo.id)
+            # The amount asked is checked against the rest once the core has checked the
+            # access token and locked the order (in _create_transaction).
+            kwargs["amount"] = order_sudo.amount_total
+            request.update_context(
+                welfare_voucher_split_order_id=order_sudo.id, welfare_voucher_requested_amount=requested
+            )
         return super().shop_payment_transaction(order_id, access_token, **kwargs)
 
     def _create_transaction(self, *args, amount=None, **kwargs):
@@ -32,4 +34,9 @@ class WelfarePaymentPortal(PaymentPortal):
         if order_id and kwargs.get("custom_create_values", {}).get("sale_order_ids"):
             order_sudo = request.env["sale.order"].sudo().browse(order_id)
             amount = order_sudo.currency_id.round(order_sudo.amount_total - order_sudo.amount_paid)
+            requested = request.env.context.get("welfare_voucher_requested_amount")
+            if requested is not None and order_sudo.currency_id.compare_amounts(requested, amount):
+                # A page left open before the credit was applied asks for the whole cart:
+                # paying it would pay the welfare part twice.
+                raise ValidationError(request.env._("The cart has been updated. Please refresh the page."))
         return super()._create_transaction(*args, amount=amount, **kwargs)

@@ -38,20 +38,33 @@ class SaleOrder(models.Model):
 
     def _welfare_needs(self):
         """Eligible lines and what is left to pay on each: listings on sale, of a
-        provider with an active convention, in a welfare category."""
+        provider with an active convention, in a welfare category; never more in all
+        than the order still costs (discount and reward lines included)."""
         self.ensure_one()
         needs = []
         moves = self.sudo().welfare_move_ids
+        room = self._welfare_room()
         for line in self.order_line.filtered(lambda l: not l.display_type and l.product_id):
             template = line.product_id.product_tmpl_id.sudo()
             category = template.welfare_category_id
             if not (category and template.welfare_sellable):
                 continue
             paid = -sum(moves.filtered(lambda m, line=line: m.sale_order_line_id == line).mapped("amount"))
-            remaining = self.currency_id.round(line.price_total - paid)
+            remaining = self.currency_id.round(min(line.price_total - paid, room))
             if self.currency_id.compare_amounts(remaining, 0) > 0:
                 needs.append((line, category, remaining))
+                room -= remaining
         return needs
+
+    def _welfare_room(self):
+        """What welfare credit may still pay on this order: its total less what other
+        means of payment paid or authorised (the order's own welfare credit aside)."""
+        self.ensure_one()
+        order = self.sudo()
+        others = order.transaction_ids.filtered(
+            lambda t: t.provider_code != "welfare" and t.state in ("authorized", "done") and t.operation != "refund"
+        )
+        return order.amount_total - sum(others.mapped("amount"))
 
     def _welfare_plan(self):
         """How the worker's vouchers would pay this cart now: {line: [(voucher, amount)]}."""
@@ -175,12 +188,17 @@ class SaleOrder(models.Model):
                 for h in holds
             ]
             txs = holds.transaction_id
-            # A hold never pays more than its line costs now, whatever path changed the line.
-            for line, line_holds in holds.grouped("sale_order_line_id").items():
-                if order.currency_id.compare_amounts(sum(line_holds.mapped("amount")), line.price_total) > 0:
-                    raise UserError(
-                        self.env._("The cart changed after the welfare credit was applied: apply it again.")
-                    )
+            # A hold never pays more than its line, nor the holds more than the order, costs
+            # now, whatever path changed the cart.
+            too_much = (
+                any(
+                    order.currency_id.compare_amounts(sum(line_holds.mapped("amount")), line.price_total) > 0
+                    for line, line_holds in holds.grouped("sale_order_line_id").items()
+                )
+                or order.currency_id.compare_amounts(sum(holds.mapped("amount")), order._welfare_room()) > 0
+            )
+            if too_much:
+                raise UserError(self.env._("The cart changed after the welfare credit was applied: apply it again."))
             holds.unlink()
             for voucher, amount, category, line, provider, tx in parts:
                 voucher._check_spendable(category, worker, today)
@@ -300,7 +318,7 @@ class SaleOrder(models.Model):
         limit = fields.Datetime.now() - timedelta(hours=hours)
         domain = [
             ("state", "in", ("draft", "sent")),
-            ("welfare_hold_ids", "!=", False),
+            ("welfare_hold_ids.create_date", "<", limit),
             ("write_date", "<", limit),
         ]
         candidates = self.sudo().search(domain, limit=batch_size)

@@ -33,8 +33,21 @@ class SaleOrderLine(models.Model):
         return result
 
     def unlink(self):
-        orders = self.order_id.sudo().filtered(lambda o: o.state in ("draft", "sent") and o.welfare_hold_ids)
-        orders._welfare_release_holds(self.env._("The cart changed"))
+        orders = self.order_id
+        # Lines that hold credit: their carts give it back first (the holds would go with
+        # the lines), then hold again what they can use without them.
+        holding = (
+            self.sudo()
+            .filtered(
+                lambda l: (
+                    l.order_id.state in ("draft", "sent")
+                    and l.order_id.welfare_hold_ids.filtered(lambda h, line=l: h.sale_order_line_id == line)
+                )
+            )
+            .order_id
+        )
+        holding._welfare_release_holds(self.env._("The cart changed"))
         result = super().unlink()
-        orders.exists()._welfare_hold_again()
+        holding.exists()._welfare_hold_again()
+        (orders - holding).exists()._welfare_cart_changed()
         return result

@@ -476,9 +476,8 @@ class WelfareVoucher(models.Model):
             ("date_end", "<=", today + relativedelta(days=30)),
         ]
         to_remind = self.search(remind_domain, limit=batch_size)
-        if template:
-            for voucher in to_remind.filtered("worker_id.email"):
-                template.send_mail(voucher.id)  # queued, sent by the mail queue
+        if template and (with_email := to_remind.filtered("worker_id.email")):
+            template.send_mail_batch(with_email.ids)  # queued, sent by the mail queue
         to_remind._welfare_action_write({"reminder_sent": True})
         remaining = self.search_count([("state", "=", "active"), ("date_end", "<", today)]) + self.search_count(
             remind_domain

@@ -280,3 +280,18 @@ class TestWelfareCreditFollowsTheCart(WelfareVoucherCommon):
         with self.assertRaisesRegex(UserError, "apply it again"):
             order.action_confirm()
         self.assertEqual(voucher.balance, 300.0)
+
+    def test_credit_never_pays_more_than_the_order_costs(self):
+        """A discount or reward line lowers what the order costs: the credit pays at
+        most that (a voucher pays a service for what it costs, DM 25/3/2016 art. 6)."""
+        voucher = self.issue(self.fund_grant, self.worker_a, 600.0)
+        discount = self.env["product.product"].create(
+            {"name": "Sconto", "type": "service", "list_price": -110.0, "taxes_id": [Command.clear()]}
+        )
+        order = self.cart(self.worker_a, (self.listing_nido, 1))  # 610.00
+        order.write({"order_line": [Command.create({"product_id": discount.id, "price_unit": -110.0})]})
+        self.assertEqual(order.amount_total, 500.0)
+        order._welfare_apply_credit()
+        self.assertEqual(order.state, "sale", "the credit covers the whole order")
+        self.assertEqual(order.welfare_amount, 500.0)
+        self.assertEqual(voucher.balance, 100.0)
