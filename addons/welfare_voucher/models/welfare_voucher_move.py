@@ -107,6 +107,15 @@ class WelfareVoucherMove(models.Model):
         """Links set after the fact: the books and the settlement, never the amounts."""
         return {"account_move_id", "settlement_id", "recharge_invoice_id"}
 
+    def _welfare_counterpart(self, accounts):
+        """The account and partner facing the welfare liability for this ledger line:
+        the provider to settle for what is spent, the funder for what is issued or
+        goes back to the fund."""
+        self.ensure_one()
+        if self.move_type in ("redeem", "refund"):
+            return accounts["to_settle"], self.provider_id
+        return accounts["funds_receivable"], self.fund_id.funder_id
+
     def _post_accounting_entry(self):
         """Book the ledger line so that, at any date, the welfare credit liability equals
         the open voucher balances. Shop redemptions and their refunds are booked by the
@@ -118,10 +127,7 @@ class WelfareVoucherMove(models.Model):
             company = move.voucher_id.company_id
             accounts = company._welfare_accounts()
             worker = move.worker_id
-            if move.move_type in ("redeem", "refund"):
-                counterpart, partner = accounts["to_settle"], move.provider_id
-            else:
-                counterpart, partner = accounts["funds_receivable"], move.fund_id.funder_id
+            counterpart, partner = move._welfare_counterpart(accounts)
             # A positive amount makes the liability grow: Dr counterpart / Cr liability.
             entry = company._welfare_post_entry(
                 move.date,
@@ -145,10 +151,7 @@ class WelfareVoucherMove(models.Model):
             currency = company.currency_id
             totals = defaultdict(float)
             for move in moves:
-                if move.move_type in ("redeem", "refund"):
-                    counterpart, partner = accounts["to_settle"], move.provider_id
-                else:
-                    counterpart, partner = accounts["funds_receivable"], move.fund_id.funder_id
+                counterpart, partner = move._welfare_counterpart(accounts)
                 totals[counterpart, partner, move.fund_id] += move.amount
             lines = []
             for (counterpart, partner, fund), amount in totals.items():
