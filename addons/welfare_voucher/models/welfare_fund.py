@@ -275,36 +275,6 @@ class WelfareFund(models.Model):
     def _statement_values(self, date_from, date_to):
         """Figures of the funder's statement (rendicontazione) for a period."""
         self.ensure_one()
-        Move = self.env["welfare.voucher.move"].sudo()
-        period = [("fund_id", "=", self.id), ("date", ">=", date_from), ("date", "<=", date_to)]
-        moves = Move.search(period)
-        uses = moves.filtered(lambda m: m.move_type in ("redeem", "refund"))
-        spent = -sum(uses.mapped("amount"))
-
-        def share(selector):
-            part = -sum(uses.filtered(selector).mapped("amount"))
-            return (part, 100.0 * part / spent if spent else 0.0)
-
-        by_category = {}
-        for move in uses:
-            key = move.category_id.display_name or "-"
-            by_category[key] = by_category.get(key, 0.0) - move.amount
-        by_provider = {}
-        for move in uses:
-            key = move.provider_id.name or "-"
-            by_provider[key] = by_provider.get(key, 0.0) - move.amount
-        return {
-            "fund": self,
-            "date_from": date_from,
-            "date_to": date_to,
-            "issued": sum(moves.filtered(lambda m: m.move_type == "issue").mapped("amount")),
-            "spent": spent,
-            "lapsed": -sum(moves.filtered(lambda m: m.move_type in ("lapse", "cancel")).mapped("amount")),
-            "workers_reached": len(uses.worker_id),
-            "workers_with_voucher": len(self.voucher_ids.filtered(lambda v: v.state != "cancelled").worker_id),
-            "by_category": sorted(by_category.items(), key=lambda kv: -kv[1]),
-            "by_provider": sorted(by_provider.items(), key=lambda kv: -kv[1]),
-            "km0": share(lambda m: m.provider_is_producer),
-            "third_sector": share(lambda m: m.is_third_sector),
-            "in_ambits": share(lambda m: m.provider_ambit_id),
-        }
+        return self.env["report.welfare_voucher.report_welfare_fund_statement"]._fund_statement_values(
+            self, date_from, date_to
+        )

@@ -10,3 +10,4 @@ from . import test_accounting
 from . import test_tamper_proof
 from . import test_nightly_jobs
 from . import test_access_matrix
+from . import test_fund_reporting

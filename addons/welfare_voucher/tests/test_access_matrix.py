@@ -358,6 +358,10 @@ class TestAccessMatrix(WelfareVoucherCommon):
             data={key: str(value) for key, value in period.items()},
         )
 
+    def _download_fund_statement(self, fund):
+        period = {"date_from": self.today - relativedelta(days=30), "date_to": self.today}
+        fund.env["welfare.fund.statement"].create({"fund_id": fund.id, **period}).action_download_xlsx()
+
     def _print_worker_statement(self, worker):
         worker.env["welfare.worker.statement"].create(
             {"worker_ids": [Command.set(worker.ids)], "year": self.today.year}
@@ -547,6 +551,7 @@ class TestAccessMatrix(WelfareVoucherCommon):
             ("welfare.fund#open", "unlink"): (self.fund_employer, u),
             ("welfare.fund.recharge", "action_invoice"): (self.fund_employer, self._recharge_employer),
             ("welfare.fund.statement", "action_print (and the report)"): (self.fund_grant, self._print_fund_statement),
+            ("welfare.fund.statement", "action_download_xlsx"): (self.fund_grant, self._download_fund_statement),
             ("welfare.worker.statement", "action_print (and the report)"): (
                 self.worker_m,
                 self._print_worker_statement,
