@@ -29,7 +29,6 @@ PORTAL_FIELDS = {
     "type",
     "sale_ok",
     "purchase_ok",
-    "taxes_id",
 }
 # Changes that send a published listing back to review.
 REVIEWED_FIELDS = {
@@ -228,6 +227,24 @@ class ProductTemplate(models.Model):
         synced.invalidate_recordset(["is_published"], flush=False)
         return result
 
+    def _welfare_redeem_price(self, provider, category):
+        """The price, taxes included, of one unit of this listing when ``provider``
+        redeems a full-value voucher for it in person: the listing must be the
+        provider's own, on sale, in ``category`` (or one of its subcategories).
+        0.0 when it is not such a listing."""
+        self.ensure_one()
+        listing = self.sudo()
+        if (
+            listing.welfare_provider_id.commercial_partner_id != provider.commercial_partner_id
+            or not listing.welfare_sellable
+            or not listing.welfare_category_id
+            or not listing.welfare_category_id._is_within(category)
+        ):
+            return 0.0
+        taxes = listing.taxes_id.filtered(lambda t: t.company_id in listing.env.companies or not t.company_id)
+        result = taxes.compute_all(listing.list_price, currency=listing.currency_id, product=listing)
+        return result["total_included"]
+
     def _welfare_convention_on(self, on_date):
         """The provider's convention valid on ``on_date`` that covers this listing's category."""
         self.ensure_one()
@@ -335,6 +352,18 @@ class ProductTemplate(models.Model):
         has an active convention for the category and a valid certification)."""
         self._welfare_check_reviewer()
         self._welfare_check_state(("submitted",))
+        # VAT is the back office's, from the category, never the provider's (docs/fiscal-model.md).
+        for category, listings in self.grouped("welfare_category_id").items():
+            for company, company_listings in listings.grouped(lambda l: l.company_id or self.env.company).items():
+                taxes = category._welfare_taxes(company) if category else self.env["account.tax"]
+                if not taxes:
+                    raise UserError(
+                        self.env._(
+                            "Set the VAT of the category %(category)s before publishing its listings.",
+                            category=category.display_name or "-",
+                        )
+                    )
+                company_listings.write({"taxes_id": [Command.set(taxes.ids)]})
         self.write({"welfare_listing_state": "published", "welfare_reject_reason": False})
         return True
 

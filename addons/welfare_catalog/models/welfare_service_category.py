@@ -49,6 +49,18 @@ class WelfareServiceCategory(models.Model):
         tracking=True,
         help="Which workers may use welfare credit on this category.",
     )
+    tax_ids = fields.Many2many(
+        "account.tax",
+        "welfare_service_category_account_tax_rel",
+        "category_id",
+        "tax_id",
+        string="VAT",
+        domain=[("type_tax_use", "=", "sale")],
+        help="The VAT of the services and goods of this category (rate, or exemption with its "
+        "nature code), set by the back office with the network's accountant: a listing gets it "
+        "when it is published, never from the provider (docs/fiscal-model.md). Subcategories "
+        "without their own VAT use their parent's.",
+    )
     child_age_min = fields.Integer(string="Child Age From", tracking=True)
     child_age_max = fields.Integer(string="Child Age To", tracking=True)
     relative_age_min = fields.Integer(string="Relative Aged From", default=75, tracking=True)
@@ -111,6 +123,17 @@ class WelfareServiceCategory(models.Model):
         if self._has_cycle():
             raise ValidationError(self.env._("A category cannot be its own ancestor."))
 
+    def _welfare_taxes(self, company):
+        """The VAT of this category for ``company``: its own, or its nearest parent's."""
+        self.ensure_one()
+        category = self.sudo()
+        while category:
+            taxes = category.tax_ids.filtered(lambda t: t.company_id in (company | company.parent_ids))
+            if taxes:
+                return taxes
+            category = category.parent_id
+        return self.env["account.tax"]
+
     def _is_within(self, categories):
         """True when this category is one of ``categories`` or below one of them."""
         self.ensure_one()
@@ -142,6 +165,26 @@ class WelfareServiceCategory(models.Model):
             for category in self:
                 category._sync_public_category()
         return result
+
+    @api.model
+    def _demo_set_vat(self):
+        """Demo only: a VAT per category on the Italian chart, as a network might set it
+        with its accountant (docs/fiscal-model.md, to be confirmed case by case): care,
+        education and childcare by social cooperatives 5% (DPR 633/72 Tabella A parte
+        II-bis), km 0 food 4%, the other goods and services 22%. The demo listings
+        follow their category, as if reviewed."""
+        company = self.env.company
+        rates = {"art51_2_f": "5v", "art51_2_f_bis": "5v", "art51_2_f_ter": "5v", "art51_3": "22v", "none": "22v"}
+        by_code = {"KM0": "4v"}
+        for category in self.search([("parent_id", "=", False)]):
+            suffix = by_code.get(category.code) or rates[category.fiscal_basis]
+            tax = (
+                self.env.ref(f"account.{company.id}_{suffix}", raise_if_not_found=False) or company.account_sale_tax_id
+            )
+            category.tax_ids = tax
+        listings = self.env["product.template"].search([("welfare_category_id", "!=", False)])
+        for category, category_listings in listings.grouped("welfare_category_id").items():
+            category_listings.taxes_id = category._welfare_taxes(company)
 
     @api.model
     def _demo_shop_categories_first(self):

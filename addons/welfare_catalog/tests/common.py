@@ -18,6 +18,17 @@ class WelfareCatalogCommon(WelfareNetworkCommon):
         cls.cat_infanzia = cls.env.ref("welfare_catalog.cat_prima_infanzia")
         cls.cat_km0 = cls.env.ref("welfare_catalog.cat_km0")
         cls.cat_sad = cls.env.ref("welfare_catalog.cat_assistenza_domiciliare")
+        # The back office's VAT per category (docs/fiscal-model.md): listings get it at review.
+        cls.tax_category = cls.env["account.tax"].create(
+            {
+                "name": "IVA 22% (categorie)",
+                "amount": 22.0,
+                "amount_type": "percent",
+                "type_tax_use": "sale",
+                "company_id": cls.env.company.id,
+            }
+        )
+        cls.env["welfare.service.category"].search([("parent_id", "=", False)]).tax_ids = cls.tax_category
         Partner = cls.env["res.partner"]
         cls.producer_a, cls.producer_b = Partner.create(
             [

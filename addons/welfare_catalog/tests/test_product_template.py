@@ -1,6 +1,7 @@
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Date
 from odoo.tests import tagged
@@ -131,6 +132,28 @@ class TestListing(WelfareCatalogCommon):
         as_producer.write({"welfare_available": False})
         self.assertEqual(self.listing_a.welfare_listing_state, "published")
         self.assertOnShop(self.listing_a, False)
+
+    def test_vat_is_set_at_review_from_the_category(self):
+        """DPR 633/72 (docs/fiscal-model.md): the VAT of a listing is the back office's,
+        taken from its service category when it is published (a subcategory uses its
+        parent's); the provider never chooses it, and without a VAT for the category
+        nothing is published."""
+        provider_tax = self.env["account.tax"].create(
+            {"name": "IVA 4% scelta dal fornitore", "amount": 4.0, "type_tax_use": "sale"}
+        )
+        with self.assertRaises(AccessError):
+            self.listing_a.with_user(self.user_producer_a).write({"taxes_id": [Command.set(provider_tax.ids)]})
+        self.listing_a.sudo().taxes_id = provider_tax
+        self.publish(self.listing_a)
+        self.assertEqual(self.listing_a.taxes_id, self.tax_category, "the category's VAT, not the provider's")
+        self.assertFalse(self.cat_nido.tax_ids, "a subcategory without its own VAT...")
+        self.publish(self.listing_nido)
+        self.assertEqual(self.listing_nido.taxes_id, self.tax_category, "...uses its parent's")
+        self.cat_km0.tax_ids = False
+        self.listing_b.action_welfare_submit()
+        with self.assertRaisesRegex(UserError, "Set the VAT"):
+            self.listing_b.with_user(self.user_backoffice).action_welfare_publish()
+        self.assertEqual(self.listing_b.welfare_listing_state, "submitted")
 
     def test_shop_filter_domain(self):
         self.publish(self.listing_a, self.listing_b, self.listing_nido)

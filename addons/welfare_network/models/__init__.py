@@ -4,6 +4,7 @@ from . import welfare_ambit
 from . import welfare_municipality
 from . import welfare_membership
 from . import welfare_family_member
+from . import welfare_worker_category
 from . import welfare_convention
 from . import welfare_certification
 from . import res_partner

@@ -104,6 +104,15 @@ class ResPartner(models.Model):
         tracking=True,
         groups="welfare_network.group_welfare_hr_referent,welfare_network.group_welfare_backoffice",
     )
+    welfare_worker_category_id = fields.Many2one(
+        "welfare.worker.category",
+        string="Category of Employees",
+        tracking=True,
+        groups="welfare_network.group_welfare_hr_referent,welfare_network.group_welfare_backoffice",
+        help="Art. 2095 of the Civil Code or the collective agreement: employer welfare "
+        "(TUIR art. 51 c.2) is offered to categories of employees, as the employer's "
+        "regulation says.",
+    )
     welfare_worker_state = fields.Selection(
         [("active", "Active"), ("left", "Left")],
         string="Employment Status",

@@ -149,7 +149,7 @@ class WelfareVoucherPortal(CustomerPortal):
                         "post": {
                             key: value[:200]
                             for key, value in post.items()
-                            if key in ("code", "category_id", "amount", "description", "service_date")
+                            if key in ("code", "category_id", "listing_id", "amount", "description", "service_date")
                             and isinstance(value, str)
                         },
                     }
@@ -161,10 +161,17 @@ class WelfareVoucherPortal(CustomerPortal):
                 "categories": provider.welfare_convention_ids.filtered(
                     lambda c: c._is_valid_on(fields.Date.context_today(user))
                 ).service_category_ids,
+                "listings": request.env["product.template"]
+                .sudo()
+                .search([("welfare_provider_id", "=", provider.id), ("welfare_sellable", "=", True)]),
                 "redemptions": request.env["welfare.voucher.move"].search(
                     [("provider_id", "=", provider.id), ("move_type", "=", "redeem")], limit=20
                 ),
                 "today": fields.Date.context_today(user),
             }
         )
+        values["listing_prices"] = {
+            listing.id: listing._welfare_redeem_price(provider, listing.welfare_category_id)
+            for listing in values["listings"]
+        }
         return request.render("welfare_voucher.portal_redeem", values)

@@ -14,3 +14,9 @@ from . import account_chart_template
 from . import res_company
 from . import res_users
 from . import welfare_redeem
+from . import welfare_regulation
+from . import welfare_c3_ceiling
+from . import welfare_c3_declaration
+from . import welfare_c3_declaration_line
+from . import welfare_fringe_benefit
+from . import welfare_bonus_conversion

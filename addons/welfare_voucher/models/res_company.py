@@ -4,15 +4,6 @@ from odoo import Command, fields, models
 class ResCompany(models.Model):
     _inherit = "res.company"
 
-    welfare_c3_ceiling = fields.Monetary(
-        string="Fringe-benefit Ceiling", default=1000.0, help="TUIR art. 51 c.3: yearly exempt ceiling per worker."
-    )
-    welfare_c3_ceiling_children = fields.Monetary(
-        string="Fringe-benefit Ceiling with Dependent Children",
-        default=2000.0,
-        help="TUIR art. 51 c.3 (2025-2027): yearly exempt ceiling for workers with fiscally dependent children.",
-    )
-
     # The welfare accounts and journals, created once per company when its chart is
     # loaded and stored here (a branch shares its root company's accounts, as Odoo's
     # own charts do); postings read them from the company, never search by code.

@@ -18,6 +18,7 @@ class WelfareCampaign(models.Model):
     fund_id = fields.Many2one(
         "welfare.fund", required=True, tracking=True, check_company=True, domain="[('state', '=', 'open')]"
     )
+    fund_type = fields.Selection(related="fund_id.fund_type")
     company_id = fields.Many2one(related="fund_id.company_id", store=True)
     currency_id = fields.Many2one(related="fund_id.currency_id")
     state = fields.Selection(
@@ -56,6 +57,14 @@ class WelfareCampaign(models.Model):
     )
     date_start = fields.Date(string="Vouchers Valid From", required=True, default=fields.Date.context_today)
     date_end = fields.Date(string="Vouchers Valid Until", required=True)
+    c3_year = fields.Integer(
+        string="Fringe-benefit Tax Year",
+        compute="_compute_c3_year",
+        store=True,
+        readonly=False,
+        help="Fringe-benefit funds (TUIR art. 51 c.3): the tax year whose ceiling the vouchers "
+        "count in, the year they are made available (by 12 January: the year before).",
+    )
     send_email = fields.Boolean(
         default=True, help="Email each worker a link to their voucher in the portal, where they can download its PDF."
     )
@@ -71,6 +80,33 @@ class WelfareCampaign(models.Model):
         ("amounts_positive", "CHECK(amount_fixed >= 0 AND amount_per_child >= 0)", "Amounts cannot be negative."),
     ]
 
+    @api.depends("date_start")
+    def _compute_c3_year(self):
+        for campaign in self:
+            campaign.c3_year = campaign.date_start and self.env["welfare.voucher"]._c3_tax_year(campaign.date_start)
+
+    @api.constrains("fund_id", "ambit_ids", "family_criterion", "amount_per_child", "employer_ids")
+    def _check_fund_type_rules(self):
+        """Employer welfare (TUIR art. 51 c.2) reaches all the employees, or the
+        categories of employees its regulation names, all alike: never a selection by
+        residence or family, never a different amount per worker."""
+        for campaign in self:
+            rules = campaign.fund_id._type_rules()
+            if (rules["needs_regulation"] or rules["from_bonus_choice"]) and (
+                campaign.ambit_ids
+                or campaign.family_criterion != "none"
+                or campaign.amount_per_child
+                or (campaign.employer_ids and campaign.employer_ids != campaign.fund_id.employer_id)
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(fund)s is employer welfare: its campaigns reach the employees its regulation "
+                        "names (or those who chose to convert their bonus), with no selection by residence "
+                        "or family and no amount per child.",
+                        fund=campaign.fund_id.name,
+                    )
+                )
+
     @api.depends("line_ids.state", "line_ids.amount")
     def _compute_progress(self):
         for campaign in self:
@@ -82,6 +118,9 @@ class WelfareCampaign(models.Model):
 
     def _selected_workers(self):
         self.ensure_one()
+        fund = self.fund_id
+        if fund.regulation_id:
+            return self.env["res.partner"].search(fund.regulation_id._worker_domain())
         domain = [("is_welfare_worker", "=", True), ("welfare_worker_state", "=", "active")]
         employers = self.employer_ids or self.fund_id.employer_id
         if employers:
@@ -96,6 +135,22 @@ class WelfareCampaign(models.Model):
         elif self.family_criterion == "elderly_or_dependent":
             workers = workers.filtered(lambda w: w._welfare_cares_for_elderly_or_dependent(on_date=self.date_start))
         return workers
+
+    def _bonus_choices(self):
+        """The confirmed productivity-bonus choices of the fund's employer not yet issued
+        (another campaign may have prepared them: they stay with the first)."""
+        self.ensure_one()
+        choices = self.env["welfare.bonus.conversion"].search(
+            [
+                ("employer_id", "=", self.fund_id.employer_id.id),
+                ("state", "=", "confirmed"),
+                ("company_id", "=", self.company_id.id),
+            ]
+        )
+        taken = self.env["welfare.campaign.line"].search(
+            [("bonus_conversion_id", "in", choices.ids), ("campaign_id", "!=", self.id), ("state", "!=", "skipped")]
+        )
+        return choices - taken.bonus_conversion_id
 
     def _amount_for(self, worker):
         """Fixed amount plus an amount per qualifying child, capped by the fund's maximum."""
@@ -119,10 +174,19 @@ class WelfareCampaign(models.Model):
             if campaign.state not in ("draft", "ready"):
                 raise UserError(self.env._("Only draft campaigns can be prepared."))
             lines = [Command.clear()]
-            for worker in campaign._selected_workers():
-                amount = campaign._amount_for(worker)
-                if campaign.currency_id.compare_amounts(amount, 0) > 0:
-                    lines.append(Command.create({"worker_id": worker.id, "amount": amount}))
+            if campaign.fund_id._type_rules()["from_bonus_choice"]:
+                # L. 208/2015 c.184: only what each worker chose to convert, once.
+                lines += [
+                    Command.create(
+                        {"worker_id": choice.worker_id.id, "amount": choice.amount, "bonus_conversion_id": choice.id}
+                    )
+                    for choice in campaign._bonus_choices()
+                ]
+            else:
+                for worker in campaign._selected_workers():
+                    amount = campaign._amount_for(worker)
+                    if campaign.currency_id.compare_amounts(amount, 0) > 0:
+                        lines.append(Command.create({"worker_id": worker.id, "amount": amount}))
             campaign._welfare_action_write({"line_ids": lines, "state": "ready"})
             if not campaign.line_ids:
                 raise UserError(self.env._("No worker matches the campaign's criteria."))

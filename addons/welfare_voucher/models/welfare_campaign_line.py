@@ -11,7 +11,9 @@ class WelfareCampaignLine(models.Model):
     _order = "id"
     _inherit = ["welfare.action.guard.mixin"]
     # Who gets how much is decided when the campaign is prepared; issuing fills the rest.
-    _welfare_guarded_fields = frozenset({"campaign_id", "worker_id", "amount", "state", "voucher_id", "error_message"})
+    _welfare_guarded_fields = frozenset(
+        {"campaign_id", "worker_id", "amount", "state", "voucher_id", "error_message", "bonus_conversion_id"}
+    )
 
     campaign_id = fields.Many2one("welfare.campaign", required=True, ondelete="cascade", index=True)
     worker_id = fields.Many2one("res.partner", required=True, index=True)
@@ -26,6 +28,13 @@ class WelfareCampaignLine(models.Model):
     )
     error_message = fields.Char(string="Why It Failed", readonly=True)
     voucher_id = fields.Many2one("welfare.voucher", readonly=True)
+    bonus_conversion_id = fields.Many2one(
+        "welfare.bonus.conversion",
+        string="Bonus Choice",
+        readonly=True,
+        index="btree_not_null",
+        help="Productivity bonus: the worker's recorded choice this line issues.",
+    )
 
     def _issue(self):
         """Issue the vouchers of these pending lines of one campaign as one batch, within
@@ -45,9 +54,39 @@ class WelfareCampaignLine(models.Model):
         refused.update(
             campaign.fund_id._check_allocations([(line, line.worker_id, line.amount) for line in candidates])
         )
+        if campaign.fund_id.apply_c3_ceiling:
+            refused.update(candidates.filtered(lambda l: l not in refused)._check_c3_ceiling())
         for message, lines in self.filtered(lambda l: l in refused).grouped(lambda l: refused[l]).items():
             lines._welfare_action_write({"state": "failed", "error_message": message})
         return candidates.filtered(lambda l: l not in refused)._create_vouchers()
+
+    def _check_c3_ceiling(self):
+        """Fringe benefits (TUIR art. 51 c.3) count when they are made available: a
+        voucher is refused when, with what the worker already received in the tax year
+        (vouchers and benefits declared outside the platform), it would pass the year's
+        ceiling, which would make the whole amount taxable. Returns {line: why}."""
+        campaign = self.campaign_id
+        year = campaign.c3_year
+        workers = self.worker_id
+        Voucher = self.env["welfare.voucher"]
+        ceilings, used = Voucher._c3_ceilings(workers, year), Voucher._c3_used(workers, year)
+        currency = campaign.currency_id
+        refused = {}
+        for line in self:
+            worker = line.worker_id
+            total = used[worker.id] + line.amount
+            if currency.compare_amounts(total, ceilings[worker.id]) > 0:
+                refused[line] = self.env._(
+                    "%(worker)s would receive %(total)s of fringe benefits in %(year)s, over the exempt "
+                    "ceiling of %(ceiling)s (TUIR art. 51 c.3): above it the whole amount is taxable.",
+                    worker=worker.name,
+                    total=currency.format(total),
+                    year=year,
+                    ceiling=currency.format(ceilings[worker.id]),
+                )
+            else:
+                used[worker.id] = total
+        return refused
 
     def _create_vouchers(self):
         """The vouchers of these lines (checked already), their "issue" ledger lines and
@@ -72,6 +111,7 @@ class WelfareCampaignLine(models.Model):
                         "category_ids": [Command.set(fund.category_ids.ids)],
                         "date_start": campaign.date_start,
                         "date_end": campaign.date_end,
+                        "c3_year": campaign.c3_year if fund.apply_c3_ceiling else 0,
                     }
                     for line in self
                 ]
@@ -110,6 +150,8 @@ class WelfareCampaignLine(models.Model):
         fnames = ["state", "voucher_id", "error_message", "write_uid", "write_date"]
         self.invalidate_recordset(fnames)
         self.modified(fnames)
+        if choices := self.bonus_conversion_id:
+            choices._welfare_action_write({"state": "issued"})
         return vouchers
 
     @api.model_create_multi

@@ -3,19 +3,32 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 FUND_TYPES = [
-    ("regional_grant", "Regional grant"),
-    ("employer", "Employer contribution"),
-    ("productivity_bonus", "Productivity bonus converted to welfare"),
-    ("public_other", "Other public funds"),
+    ("regional_grant", "Regional grant (rules of the call)"),
+    ("employer", "Employer welfare (TUIR art. 51 c.2)"),
+    ("fringe_benefit", "Employer fringe benefits (TUIR art. 51 c.3)"),
+    ("productivity_bonus", "Productivity bonus converted to welfare (L. 208/2015 c.184)"),
+    ("public_other", "Other public funds (rules of the call)"),
 ]
 PAYMENT_MODES = [
-    ("copay", "Co-payment allowed: the voucher may cover a share of a service"),
-    ("full_value", "Full value: one voucher buys a service at its full price, no top-up"),
+    ("copay", "Co-payment allowed: the credit may cover a share of a service"),
+    ("full_value", "Full value: one voucher per service, at its price, no top-up"),
+    ("cumulative", "Cumulative: several goods in one voucher, each paid in full"),
 ]
+# Fiscal bases of the service categories (welfare.service.category.fiscal_basis).
+C2_BASES = ("art51_2_f", "art51_2_f_bis", "art51_2_f_ter")
+C3_BASES = ("art51_3",)
 
 
 class WelfareFund(models.Model):
-    """A source of welfare money (grant, employer budget, converted bonus) and its rules."""
+    """A source of welfare money (grant, employer budget, converted bonus) and its rules.
+
+    The fund type carries the law, as Odoo's loyalty programs carry theirs in
+    ``program_type``: ``_fund_type_rules`` says, per type, how a voucher pays
+    (co-payment, full value, cumulative), whether the worker's yearly c.3 ceiling
+    applies, which fiscal bases its categories may have, whether art. 12 TUIR family
+    rules or the call's own eligibility decide who may spend, and what a fund of that
+    type needs (an employer and its regulation, the call, the workers' bonus choices).
+    The derived rules are computed from the type and cannot be set otherwise."""
 
     _name = "welfare.fund"
     _description = "Welfare Fund"
@@ -59,18 +72,43 @@ class WelfareFund(models.Model):
     )
     payment_mode = fields.Selection(
         PAYMENT_MODES,
-        required=True,
-        default="copay",
-        tracking=True,
-        help="Art. 51 c.2 / c.3-bis TUIR and DM 25/3/2016 art. 6: a voucher pays one service "
-        "for its full nominal value, with no top-up by the worker. Regional grants may "
-        "instead cover a share of the cost.",
+        compute="_compute_type_rules",
+        store=True,
+        help="Set by the fund type. DM 25/3/2016 art. 6: an employer's voucher pays one service "
+        "for its full nominal value, with no top-up by the worker (c.3 goods may be grouped "
+        "in one voucher); a regional grant may cover a share of the cost, as its call says.",
     )
     apply_c3_ceiling = fields.Boolean(
         string="Fringe-benefit Ceiling",
-        default=True,
-        help="Track spending on TUIR art. 51 c.3 goods and services against the yearly exempt ceiling of each worker.",
+        compute="_compute_type_rules",
+        store=True,
+        help="Set by the fund type: vouchers of employer fringe-benefit funds count, when they "
+        "are issued, against the worker's yearly exempt ceiling (TUIR art. 51 c.3).",
     )
+    family_rules = fields.Boolean(
+        string="Art. 12 TUIR Family Rules",
+        compute="_compute_type_rules",
+        store=True,
+        help="Set by the fund type: employer welfare for family members follows art. 12 TUIR "
+        "(the service category's family eligibility); a grant follows its call, applied "
+        "when the campaign selects the workers.",
+    )
+    legal_reference = fields.Char(compute="_compute_type_rules", store=True, help="Printed on the voucher.")
+    regulation_id = fields.Many2one(
+        "welfare.regulation",
+        string="Regulation",
+        tracking=True,
+        check_company=True,
+        domain="[('employer_id', '=', employer_id)]",
+        help="Employer welfare: the regulation or agreement that offers it to all employees or "
+        "to categories of them (TUIR art. 51 c.2).",
+    )
+    call_reference = fields.Char(
+        string="Call",
+        tracking=True,
+        help="Grants: the call or decree that funds them (e.g. the regional decree and its number).",
+    )
+    reporting_deadline = fields.Date(tracking=True, help="Grants: when the funder expects the statement.")
     target_worker_count = fields.Integer(string="Target Workers", help="Workers the funder expects to reach.")
     voucher_ids = fields.One2many("welfare.voucher", "fund_id", string="Vouchers")
     campaign_ids = fields.One2many("welfare.campaign", "fund_id", string="Campaigns")
@@ -88,6 +126,144 @@ class WelfareFund(models.Model):
         ("max_per_worker_positive", "CHECK(max_per_worker >= 0)", "The maximum per worker cannot be negative."),
         ("dates_order", "CHECK(date_end >= date_start)", "A fund cannot end before it starts."),
     ]
+
+    @api.model
+    def _fund_type_rules(self):
+        """The rules each fund type carries, as data (like loyalty.program's
+        ``_program_type_default_values``).
+
+        - payment_mode, apply_c3_ceiling, family_rules, legal_reference: derived fields;
+        - fiscal_bases: the fiscal bases its categories may have (None: any);
+        - needs_employer, needs_regulation, needs_call, from_bonus_choice: what a fund of
+          the type and its campaigns need;
+        - recharge_employer: the employer is invoiced what its workers spent."""
+        return {
+            "regional_grant": {
+                "payment_mode": "copay",
+                "apply_c3_ceiling": False,
+                "family_rules": False,
+                "legal_reference": self.env._("Regional grant: rules of the call (not an employment benefit)"),
+                "fiscal_bases": None,
+                "needs_employer": False,
+                "needs_regulation": False,
+                "needs_call": True,
+                "from_bonus_choice": False,
+                "recharge_employer": False,
+            },
+            "employer": {
+                "payment_mode": "full_value",
+                "apply_c3_ceiling": False,
+                "family_rules": True,
+                "legal_reference": self.env._("TUIR art. 51 c.2 and c.3-bis; DM 25 March 2016 art. 6"),
+                "fiscal_bases": C2_BASES,
+                "needs_employer": True,
+                "needs_regulation": True,
+                "needs_call": False,
+                "from_bonus_choice": False,
+                "recharge_employer": True,
+            },
+            "fringe_benefit": {
+                "payment_mode": "cumulative",
+                "apply_c3_ceiling": True,
+                "family_rules": True,
+                "legal_reference": self.env._("TUIR art. 51 c.3 and c.3-bis; DM 25 March 2016 art. 6 c.3"),
+                "fiscal_bases": C3_BASES,
+                "needs_employer": True,
+                "needs_regulation": False,
+                "needs_call": False,
+                "from_bonus_choice": False,
+                "recharge_employer": True,
+            },
+            "productivity_bonus": {
+                "payment_mode": "full_value",
+                "apply_c3_ceiling": False,
+                "family_rules": True,
+                "legal_reference": self.env._(
+                    "L. 208/2015 art. 1 c.184; TUIR art. 51 c.2 and c.3-bis; DM 25 March 2016 art. 6"
+                ),
+                "fiscal_bases": C2_BASES,
+                "needs_employer": True,
+                "needs_regulation": False,
+                "needs_call": False,
+                "from_bonus_choice": True,
+                "recharge_employer": True,
+            },
+            "public_other": {
+                "payment_mode": "copay",
+                "apply_c3_ceiling": False,
+                "family_rules": False,
+                "legal_reference": self.env._("Public contribution: rules of the call (not an employment benefit)"),
+                "fiscal_bases": None,
+                "needs_employer": False,
+                "needs_regulation": False,
+                "needs_call": True,
+                "from_bonus_choice": False,
+                "recharge_employer": False,
+            },
+        }
+
+    def _type_rules(self):
+        self.ensure_one()
+        return self._fund_type_rules()[self.fund_type]
+
+    @api.depends("fund_type")
+    def _compute_type_rules(self):
+        rules = self._fund_type_rules()
+        for fund in self:
+            fund_rules = rules.get(fund.fund_type) or rules["regional_grant"]
+            for name in ("payment_mode", "apply_c3_ceiling", "family_rules", "legal_reference"):
+                fund[name] = fund_rules[name]
+
+    @api.constrains("payment_mode", "apply_c3_ceiling")
+    def _check_derived_rules(self):
+        """The payment rules come from the type: no caller sets them otherwise."""
+        for fund in self:
+            rules = fund._type_rules()
+            if fund.payment_mode != rules["payment_mode"] or fund.apply_c3_ceiling != rules["apply_c3_ceiling"]:
+                raise ValidationError(self.env._("The payment rules of %(fund)s come from its type.", fund=fund.name))
+
+    @api.constrains("fund_type", "employer_id", "regulation_id", "call_reference", "category_ids")
+    def _check_type_rules(self):
+        """What the type needs holds, whatever a caller writes: no employer fund without
+        its employer and regulation, no grant without its call, no category of another
+        fiscal basis. (Funds older than these rules are held to them when next edited.)"""
+        bases = dict(self.env["welfare.service.category"]._fields["fiscal_basis"]._description_selection(self.env))
+        for fund in self:
+            rules = fund._type_rules()
+            if rules["needs_employer"] and not fund.employer_id:
+                raise ValidationError(
+                    self.env._("%(fund)s is an employer's fund: choose the employer.", fund=fund.name)
+                )
+            if rules["needs_regulation"] and not fund.regulation_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(fund)s is employer welfare (TUIR art. 51 c.2): choose the regulation or agreement "
+                        "that offers it to all employees or to categories of them.",
+                        fund=fund.name,
+                    )
+                )
+            if fund.regulation_id and fund.regulation_id.employer_id != fund.employer_id:
+                raise ValidationError(self.env._("The regulation of %(fund)s is another employer's.", fund=fund.name))
+            if rules["needs_call"] and not fund.call_reference:
+                raise ValidationError(
+                    self.env._("%(fund)s follows the rules of a call: enter the call or decree.", fund=fund.name)
+                )
+            allowed = rules["fiscal_bases"]
+            wrong = allowed and fund.category_ids.filtered(lambda c, allowed=allowed: c.fiscal_basis not in allowed)
+            if wrong:
+                raise ValidationError(
+                    self.env._(
+                        "%(fund)s cannot pay for %(categories)s: a fund of this type pays only for %(bases)s.",
+                        fund=fund.name,
+                        categories=", ".join(wrong.mapped("display_name")),
+                        bases="; ".join(bases[basis] for basis in allowed),
+                    )
+                )
+
+    def write(self, vals):
+        if "fund_type" in vals and self.filtered(lambda f: f.state != "draft" or f.voucher_ids):
+            raise UserError(self.env._("The type of a fund cannot change once it is open."))
+        return super().write(vals)
 
     def _compute_amounts(self):
         groups = (
@@ -213,7 +389,7 @@ class WelfareFund(models.Model):
         """Mandate without representation: invoice the employer for what its workers spent
         in the period (net of refunds), one line per service category, each use once."""
         self.ensure_one()
-        if self.fund_type not in ("employer", "productivity_bonus") or not self.employer_id:
+        if not self._type_rules()["recharge_employer"] or not self.employer_id:
             raise UserError(self.env._("Only employer funds are recharged to an employer."))
         moves = (
             self.env["welfare.voucher.move"]

@@ -62,6 +62,7 @@ class WelfareVoucher(models.Model):
             "date_start",
             "date_end",
             "reminder_sent",
+            "c3_year",
             "company_id",
             "employer_id",
         }
@@ -110,6 +111,13 @@ class WelfareVoucher(models.Model):
     )
     amount_available = fields.Monetary(
         string="Available", compute="_compute_amount_available", help="Balance minus what is held on carts."
+    )
+    c3_year = fields.Integer(
+        string="Fringe-benefit Tax Year",
+        readonly=True,
+        index=True,
+        help="Fringe-benefit vouchers (TUIR art. 51 c.3): the tax year whose ceiling counts "
+        "this voucher's whole value, the year it was made available to the worker.",
     )
     reminder_sent = fields.Boolean(readonly=True, copy=False)
     qr_url = fields.Char(string="QR Code", compute="_compute_qr_url", groups="welfare_network.group_welfare_backoffice")
@@ -238,7 +246,7 @@ class WelfareVoucher(models.Model):
                     category=category.display_name or self.env._("this service"),
                 )
             )
-        if not category._is_worker_eligible(worker, on_date):
+        if self.fund_id.family_rules and not category._is_worker_eligible(worker, on_date):
             raise UserError(
                 self.env._("%(category)s: %(rule)s.", category=category.name, rule=category.eligibility_summary)
             )
@@ -272,36 +280,52 @@ class WelfareVoucher(models.Model):
         self.move_ids.invalidate_recordset()
 
     @api.model
-    def _c3_room(self, worker, year, exclude_order=None):
-        """What is left of the worker's yearly fringe-benefit ceiling (TUIR art. 51 c.3:
-        €1,000, €2,000 with dependent children, 2025-2027). Credit held on carts counts
-        as used (but what ``exclude_order`` holds, being re-planned)."""
-        company = self.env.company
-        has_dependent_children = bool(worker._welfare_family_members_matching(relations=["child"], dependent=True))
-        ceiling = company.welfare_c3_ceiling_children if has_dependent_children else company.welfare_c3_ceiling
-        moves = (
-            self.env["welfare.voucher.move"]
-            .sudo()
-            .search(
-                [
-                    ("worker_id", "=", worker.id),
-                    ("category_id.fiscal_basis", "=", "art51_3"),
-                    ("move_type", "in", ("redeem", "refund")),
-                    ("fund_id.apply_c3_ceiling", "=", True),
-                    ("date", ">=", f"{year}-01-01"),
-                    ("date", "<=", f"{year}-12-31"),
-                ]
-            )
+    def _c3_tax_year(self, made_available_on):
+        """The tax year a fringe benefit counts in: the year it is made available to the
+        worker, and by the "extended cash" rule of TUIR art. 51 c.1 what is made
+        available by 12 January counts in the year before."""
+        day = fields.Date.to_date(made_available_on)
+        return day.year - 1 if (day.month == 1 and day.day <= 12) else day.year
+
+    @api.model
+    def _c3_ceilings(self, workers, year):
+        """{worker id: the worker's exempt ceiling of ``year``} (TUIR art. 51 c.3): the
+        higher one for workers who declared dependent children for that year."""
+        with_children = self.env["welfare.c3.declaration"]._workers_with_children(workers, year)
+        Ceiling = self.env["welfare.c3.ceiling"]
+        plain, raised = Ceiling._ceiling_for(year, False), Ceiling._ceiling_for(year, True)
+        return {worker.id: raised if worker in with_children else plain for worker in workers}
+
+    @api.model
+    def _c3_used(self, workers, year):
+        """{worker id: fringe benefits made available in ``year``}: the whole value of
+        the fringe-benefit vouchers issued for that year (spent or not: they count when
+        made available), plus what the employer declared it gave outside the platform.
+        Grant money never counts: grant funds do not apply the ceiling."""
+        used = dict.fromkeys(workers.ids, 0.0)
+        vouchers = self.sudo()._read_group(
+            [
+                ("worker_id", "in", workers.ids),
+                ("c3_year", "=", year),
+                ("fund_id.apply_c3_ceiling", "=", True),
+                ("state", "!=", "cancelled"),
+            ],
+            ["worker_id"],
+            ["value:sum"],
         )
-        hold_domain = [
-            ("voucher_id.worker_id", "=", worker.id),
-            ("category_id.fiscal_basis", "=", "art51_3"),
-            ("voucher_id.fund_id.apply_c3_ceiling", "=", True),
-        ]
-        if exclude_order:
-            hold_domain.append(("sale_order_id", "not in", exclude_order.ids))
-        held = sum(self.env["welfare.voucher.hold"].sudo().search(hold_domain).mapped("amount"))
-        return ceiling + sum(moves.mapped("amount")) - held
+        others = (
+            self.env["welfare.fringe.benefit"]
+            .sudo()
+            ._read_group([("worker_id", "in", workers.ids), ("year", "=", year)], ["worker_id"], ["amount:sum"])
+        )
+        for worker, amount in vouchers + others:
+            used[worker.id] += amount
+        return used
+
+    @api.model
+    def _c3_room(self, worker, year):
+        """What is left of the worker's exempt ceiling of ``year``."""
+        return self._c3_ceilings(worker, year)[worker.id] - self._c3_used(worker, year)[worker.id]
 
     def _plan_spending(self, needs, worker, on_date, order=None):
         """Split what ``needs`` ask across these vouchers, earliest expiry first.
@@ -318,21 +342,20 @@ class WelfareVoucher(models.Model):
             for v in self.sorted(lambda v: (v.date_end, v.id))
             if v._is_usable_on(on_date)
         }
-        c3_room = None
         plan = {}
         eligibility = {}
 
-        def eligible(category):
-            """Family eligibility, asked once per category."""
+        def eligible(voucher, category):
+            """Art. 12 TUIR family eligibility, asked once per category, for the funds
+            that follow it (a grant follows its call, applied when it was issued)."""
+            if not voucher.fund_id.family_rules:
+                return True
             if category not in eligibility:
                 eligibility[category] = category._is_worker_eligible(worker, on_date)
             return eligibility[category]
 
         for key, category, amount in needs:
             remaining = amount
-            if category.fiscal_basis == "art51_3":
-                if c3_room is None:
-                    c3_room = self._c3_room(worker, on_date.year, exclude_order=order)
             for voucher in available:
                 currency = voucher.currency_id
                 if currency.compare_amounts(remaining, 0) <= 0:
@@ -341,30 +364,25 @@ class WelfareVoucher(models.Model):
                 if (
                     currency.compare_amounts(balance, 0) <= 0
                     or not voucher._covers_category(category)
-                    or not eligible(category)
+                    or not eligible(voucher, category)
                 ):
                     continue
-                cap = remaining
-                if category.fiscal_basis == "art51_3" and voucher.fund_id.apply_c3_ceiling:
-                    cap = min(cap, max(c3_room, 0.0))
-                if voucher.fund_id.payment_mode == "full_value":
-                    # One voucher pays the whole service, never a part of it.
+                if voucher.fund_id.payment_mode in ("full_value", "cumulative"):
+                    # DM 25/3/2016 art. 6: one voucher pays the whole service, never a
+                    # part of it, never topped up by the worker.
                     if (
                         currency.compare_amounts(remaining, amount) != 0
                         or currency.compare_amounts(balance, amount) < 0
-                        or currency.compare_amounts(cap, amount) < 0
                     ):
                         continue
                     take = amount
                 else:
-                    take = currency.round(min(balance, cap))
+                    take = currency.round(min(balance, remaining))
                 if currency.compare_amounts(take, 0) <= 0:
                     continue
                 plan.setdefault(key, []).append((voucher, take))
                 available[voucher] = balance - take
                 remaining -= take
-                if category.fiscal_basis == "art51_3" and voucher.fund_id.apply_c3_ceiling:
-                    c3_room -= take
         return plan
 
     @api.model
@@ -543,14 +561,18 @@ class WelfareVoucher(models.Model):
             )
 
     @api.model
-    def _redeem_at_provider(self, code, provider, category, amount, description=None, service_date=None):
+    def _redeem_at_provider(self, code, provider, category, amount, description=None, service_date=None, listing=None):
         """A provider with an active convention redeems a worker's voucher for a service
         delivered in person (same rules as the shop). Returns the ledger line.
 
         Everything is judged on the day the line is written, today: the voucher's
-        validity and expiry, the convention, the worker's yearly c.3 ceiling (TUIR art. 51
-        c.3, counted when the benefit is made available) and the date in the books. A
+        validity and expiry, the convention and the date in the books. A
         ``service_date`` is only shown (see _check_service_date).
+
+        Full-value credit (employer welfare, DM 25/3/2016 art. 6) pays exactly one
+        service at its whole price, never topped up by the worker: the provider names
+        the service among its published ``listing``s and pays itself its price, as in
+        the shop; an amount typed by hand is refused.
 
         The rules for trusted callers: the provider portal goes through _portal_redeem,
         which first asks for the worker's consent."""
@@ -567,26 +589,31 @@ class WelfareVoucher(models.Model):
         if not voucher or voucher.company_id not in convention.company_id:
             # A voucher of another network is, for this provider, no voucher at all.
             raise VoucherCodeError(self._invalid_code_message())
-        # All the worker's vouchers: the c.3 ceiling is counted across them.
-        (voucher | self._worker_vouchers(voucher.worker_id))._lock()
+        voucher._lock()
         voucher._check_spendable(category, voucher.worker_id, today)
         voucher._check_service_date(service_date, today)
         currency = voucher.currency_id
-        if voucher.fund_id.payment_mode == "full_value" and currency.compare_amounts(amount, voucher.balance) > 0:
-            raise UserError(
-                self.env._(
-                    "This voucher pays a service for its full value only: %(balance)s left, the "
-                    "service costs %(amount)s and cannot be topped up.",
-                    balance=currency.format(voucher.balance),
-                    amount=currency.format(amount),
+        if voucher.fund_id.payment_mode == "full_value":
+            price = listing and listing._welfare_redeem_price(provider, category)
+            if not price:
+                raise UserError(
+                    self.env._(
+                        "This credit pays one service at its full price (DM 25 March 2016 art. 6): choose "
+                        "the service among your published listings of %(category)s; its price is what is "
+                        "paid, with nothing added by the worker.",
+                        category=category.name,
+                    )
                 )
-            )
-        if (
-            category.fiscal_basis == "art51_3"
-            and voucher.fund_id.apply_c3_ceiling
-            and currency.compare_amounts(amount, self._c3_room(voucher.worker_id, today.year)) > 0
-        ):
-            raise UserError(self.env._("This amount would exceed the worker's yearly fringe-benefit ceiling."))
+            if currency.compare_amounts(amount, price) != 0:
+                raise UserError(
+                    self.env._(
+                        "%(service)s costs %(price)s: full-value credit pays exactly the price of one "
+                        "service, never a part of it and never topped up.",
+                        service=listing.name,
+                        price=currency.format(price),
+                    )
+                )
+            description = description or listing.name
         move = voucher._redeem(
             amount,
             category,
@@ -630,19 +657,29 @@ class WelfareVoucher(models.Model):
         code, pin = text("code", 64), text("pin", 16)
         if not code or not pin:
             raise UserError(self.env._("Enter the voucher code and the PIN the worker gives you."))
-        category_id = text("category_id", 12)
+
+        def record(model, name):
+            value = text(name, 12)
+            valid = value.isdigit() and value.isascii() and len(value) <= 9
+            return self.env[model].sudo().browse(int(value)).exists() if valid else self.env[model]
+
         today = fields.Date.context_today(self)
-        category = (
-            self.env["welfare.service.category"].browse(int(category_id)).exists()
-            if category_id.isdigit() and category_id.isascii() and len(category_id) <= 9
-            else self.env["welfare.service.category"]
-        )
+        category = record("welfare.service.category", "category_id")
+        # Full-value credit pays one listed service at its price: the provider names it.
+        listing = record("product.template", "listing_id")
+        if listing and listing.welfare_provider_id.commercial_partner_id != provider:
+            raise UserError(self.env._("Choose the service among your listings."))
+        if listing and not category:
+            category = listing.welfare_category_id
+        amount_text = text("amount", 32)
+        if listing and not amount_text and category:
+            amount_text = str(listing._welfare_redeem_price(provider, category))
         if not category or not provider.welfare_convention_ids.filtered(
             lambda c: c._is_valid_on(today) and c._covers_category(category)
         ):
             raise UserError(self.env._("Choose the service."))
         try:
-            amount = Decimal(text("amount", 32).replace(",", "."))
+            amount = Decimal(amount_text.replace(",", "."))
         except InvalidOperation as e:
             raise UserError(self.env._("Enter the amount in euro, for example 25.50.")) from e
         if (
@@ -675,6 +712,7 @@ class WelfareVoucher(models.Model):
             "amount": float(amount),
             "description": description or False,
             "service_date": service_date or False,
+            "listing": listing,
         }
 
     @api.model
@@ -709,6 +747,7 @@ class WelfareVoucher(models.Model):
                     data["amount"],
                     description=data["description"],
                     service_date=data["service_date"],
+                    listing=data["listing"],
                 )
                 if not pin._consume():
                     raise VoucherCodeError(self._invalid_code_message())

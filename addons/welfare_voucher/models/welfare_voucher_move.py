@@ -52,6 +52,14 @@ class WelfareVoucherMove(models.Model):
     )
     refunded_amount = fields.Monetary(compute="_compute_refunded_amount")
     description = fields.Char(readonly=True, help="Service delivered, as declared.")
+    service_voucher_number = fields.Char(
+        string="Service Voucher",
+        readonly=True,
+        index="btree_not_null",
+        copy=False,
+        help="DM 25 March 2016 art. 6: spending full-value welfare credit issues a voucher for "
+        "exactly one service at its whole price, with no top-up by the worker; this is its number.",
+    )
     service_date = fields.Date(
         readonly=True,
         help="When the service was delivered, as declared by the provider (shown only: the line is dated and "
@@ -165,6 +173,19 @@ class WelfareVoucherMove(models.Model):
             if lines:
                 entry = company._welfare_post_entry(day, ref, lines)
                 moves.write({"account_move_id": entry.id})
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Spending from a full-value fund issues the single-purpose voucher of that one
+        service (DM 25/3/2016 art. 6; DPR 633/72 art. 6-bis): it is numbered here,
+        whichever way it is spent (shop or in person)."""
+        vouchers = self.env["welfare.voucher"].sudo().browse({vals["voucher_id"] for vals in vals_list})
+        full_value = set(vouchers.filtered(lambda v: v.fund_id.payment_mode == "full_value").ids)
+        sequence = self.env["ir.sequence"].sudo()
+        for vals in vals_list:
+            if vals.get("move_type") == "redeem" and vals["voucher_id"] in full_value:
+                vals["service_voucher_number"] = sequence.next_by_code("welfare.service.voucher")
+        return super().create(vals_list)
 
     def write(self, vals):
         if set(vals) - self._mutable_fields():

@@ -2,6 +2,11 @@ from odoo import api, fields, models
 
 
 class ReportWorkerC3Statement(models.AbstractModel):
+    """The worker's fringe benefits of a tax year, for payroll (TUIR art. 51 c.3): what
+    was made available that year (fringe-benefit vouchers at their whole value, and the
+    benefits the employer declared outside the platform), against the year's ceiling.
+    Only what is relevant to tax: grant money and c.2 welfare never appear."""
+
     _name = "report.welfare_voucher.report_worker_c3_statement"
     _description = "Worker Fringe-benefit Statement Report"
 
@@ -10,36 +15,40 @@ class ReportWorkerC3Statement(models.AbstractModel):
         data = data or {}
         year = int(data.get("year") or fields.Date.context_today(self).year)
         workers = self.env["res.partner"].browse(docids)
-        Move = self.env["welfare.voucher.move"].sudo()
-        company = self.env.company
-        statements = {}
-        for worker in workers:
-            moves = Move.search(
-                [
-                    ("worker_id", "=", worker.id),
-                    ("move_type", "in", ("redeem", "refund")),
-                    ("category_id.fiscal_basis", "=", "art51_3"),
-                    ("fund_id.apply_c3_ceiling", "=", True),
-                    ("date", ">=", f"{year}-01-01"),
-                    ("date", "<=", f"{year}-12-31"),
-                ],
-                order="date, id",
-            )
-            children = bool(worker._welfare_family_members_matching(relations=["child"], dependent=True))
-            ceiling = company.welfare_c3_ceiling_children if children else company.welfare_c3_ceiling
-            total = -sum(moves.mapped("amount"))
-            statements[worker.id] = {
-                "moves": moves,
-                "total": total,
-                "ceiling": ceiling,
-                "with_children": children,
-                "over": company.currency_id.compare_amounts(total, ceiling) > 0,
+        Voucher = self.env["welfare.voucher"]
+        ceilings, used = Voucher._c3_ceilings(workers, year), Voucher._c3_used(workers, year)
+        with_children = self.env["welfare.c3.declaration"]._workers_with_children(workers, year)
+        vouchers = Voucher.sudo().search(
+            [
+                ("worker_id", "in", workers.ids),
+                ("c3_year", "=", year),
+                ("fund_id.apply_c3_ceiling", "=", True),
+                ("state", "!=", "cancelled"),
+            ],
+            order="date_start, id",
+        )
+        benefits = (
+            self.env["welfare.fringe.benefit"]
+            .sudo()
+            .search([("worker_id", "in", workers.ids), ("year", "=", year)], order="date, id")
+        )
+        currency = self.env.company.currency_id
+        statements = {
+            worker.id: {
+                "vouchers": vouchers.filtered(lambda v, w=worker: v.worker_id == w),
+                "benefits": benefits.filtered(lambda b, w=worker: b.worker_id == w),
+                "total": used[worker.id],
+                "ceiling": ceilings[worker.id],
+                "with_children": worker in with_children,
+                "over": currency.compare_amounts(used[worker.id], ceilings[worker.id]) > 0,
             }
+            for worker in workers
+        }
         return {
             "doc_ids": docids,
             "doc_model": "res.partner",
             "docs": workers,
             "year": year,
-            "currency": company.currency_id,
+            "currency": currency,
             "statements": statements,
         }

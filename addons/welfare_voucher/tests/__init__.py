@@ -10,4 +10,5 @@ from . import test_accounting
 from . import test_tamper_proof
 from . import test_nightly_jobs
 from . import test_access_matrix
+from . import test_fiscal_model
 from . import test_fund_reporting

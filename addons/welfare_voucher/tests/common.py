@@ -33,25 +33,43 @@ class WelfareVoucherCommon(WelfareCatalogCommon):
                 "budget": 1000.0,
                 "date_start": today - relativedelta(months=1),
                 "date_end": today + relativedelta(months=6),
-                "payment_mode": "copay",
+                "call_reference": "Decreto regionale di test",
                 "max_per_worker": 600.0,
                 "category_ids": [Command.set((cls.cat_infanzia | cls.cat_sad).ids)],
             }
         )
+        # The employer's fringe benefits (TUIR art. 51 c.3): km 0 goods, cumulative voucher.
         cls.fund_employer = cls.env["welfare.fund"].create(
             {
                 "name": "Employer",
-                "fund_type": "employer",
+                "fund_type": "fringe_benefit",
                 "funder_id": cls.employer_a.id,
                 "employer_id": cls.employer_a.id,
                 "budget": 1000.0,
                 "date_start": today - relativedelta(months=1),
                 "date_end": today + relativedelta(months=6),
-                "payment_mode": "full_value",
                 "category_ids": [Command.set(cls.cat_km0.ids)],
             }
         )
-        (cls.fund_grant | cls.fund_employer).action_open()
+        # The employer's welfare (TUIR art. 51 c.2), to all its employees by regulation:
+        # full value, one service voucher per service.
+        cls.regulation_a = cls.env["welfare.regulation"].create(
+            {"name": "Regolamento A", "employer_id": cls.employer_a.id, "date": today - relativedelta(months=2)}
+        )
+        cls.fund_c2 = cls.env["welfare.fund"].create(
+            {
+                "name": "Employer c.2",
+                "fund_type": "employer",
+                "funder_id": cls.employer_a.id,
+                "employer_id": cls.employer_a.id,
+                "regulation_id": cls.regulation_a.id,
+                "budget": 5000.0,
+                "date_start": today - relativedelta(months=1),
+                "date_end": today + relativedelta(months=6),
+                "category_ids": [Command.set((cls.cat_infanzia | cls.cat_sad).ids)],
+            }
+        )
+        (cls.fund_grant | cls.fund_employer | cls.fund_c2).action_open()
         # List prices as they are (Odoo's demo pricelists give discounts by country).
         cls.pricelist = cls.env["product.pricelist"].create(
             {"name": "Welfare test", "currency_id": cls.env.company.currency_id.id, "sequence": 1}

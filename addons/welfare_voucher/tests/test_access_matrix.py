@@ -252,6 +252,7 @@ class TestAccessMatrix(WelfareVoucherCommon):
             {
                 "name": "Fondo in bozza",
                 "fund_type": "regional_grant",
+                "call_reference": "Bando di test",
                 "funder_id": cls.funder.id,
                 "budget": 500.0,
                 "date_start": today,
@@ -266,6 +267,57 @@ class TestAccessMatrix(WelfareVoucherCommon):
             "send_email": False,
             "date_end": today + relativedelta(months=2),
         }
+        # --- payroll and tax: regulations, declarations, other benefits, bonus choices --
+        cls.worker_category = cls.env.ref("welfare_network.worker_category_impiegato")
+        Regulation = cls.env["welfare.regulation"]
+        cls.regulation_own = Regulation.create(
+            {"name": "Regolamento A", "employer_id": cls.employer_a.id, "date": today}
+        )
+        cls.regulation_other = Regulation.create(
+            {"name": "Regolamento B", "employer_id": cls.employer_b.id, "date": today}
+        )
+        cls.c3_ceiling = cls.env["welfare.c3.ceiling"].create(
+            {"year": 2099, "amount": 1000.0, "amount_with_children": 2000.0, "legal_reference": "Test"}
+        )
+        Child = cls.env["welfare.family.member"]
+        cls.declared_child_m, cls.declared_child_b = Child.create(
+            [
+                {
+                    "name": f"Figlio {worker.name}",
+                    "worker_id": worker.id,
+                    "relation": "child",
+                    "birth_date": date(2016, 3, 3),
+                    "fiscalcode": make_fiscalcode(code, "FGL", date(2016, 3, 3)),
+                }
+                for worker, code in ((cls.worker_m, "MMM"), (cls.worker_b, "BBB"))
+            ]
+        )
+        Declaration = cls.env["welfare.c3.declaration"]
+        cls.declaration_own, cls.declaration_other = Declaration.create(
+            [
+                {
+                    "worker_id": child.worker_id.id,
+                    "year": today.year,
+                    "line_ids": [Command.create({"child_id": child.id})],
+                }
+                for child in (cls.declared_child_m, cls.declared_child_b)
+            ]
+        )
+        Benefit = cls.env["welfare.fringe.benefit"]
+        cls.benefit_own, cls.benefit_other = Benefit.create(
+            [
+                {"worker_id": worker.id, "name": "Auto aziendale", "date": today, "amount": 300.0}
+                for worker in (cls.worker_m, cls.worker_b)
+            ]
+        )
+        Choice = cls.env["welfare.bonus.conversion"]
+        cls.choice_own, cls.choice_other = Choice.create(
+            [
+                {"worker_id": worker.id, "bonus_amount": 1000.0, "amount": 500.0}
+                for worker in (cls.worker_m, cls.worker_b)
+            ]
+        )
+
         Campaign = cls.env["welfare.campaign"]
         cls.campaign_draft = Campaign.create({"name": "Campagna in bozza", **campaign})
         cls.campaign_ready = Campaign.create({"name": "Campagna pronta", **campaign})
@@ -520,6 +572,7 @@ class TestAccessMatrix(WelfareVoucherCommon):
                 c(
                     {
                         "name": "Fondo nuovo",
+                        "call_reference": "Bando nuovo",
                         "funder_id": self.funder.id,
                         "budget": 100.0,
                         "date_end": today + relativedelta(months=6),
@@ -528,6 +581,66 @@ class TestAccessMatrix(WelfareVoucherCommon):
                 ),
             ),
             ("welfare.fund", "write"): (self.fund_grant, w({"budget": 1500.0})),
+            # --- payroll and tax ------------------------------------------------------
+            ("welfare.worker.category", "read"): (self.worker_category, r(["name", "code"])),
+            ("welfare.worker.category", "create"): (
+                self.worker_category,
+                c({"name": "Apprendisti", "code": "apprendista"}),
+            ),
+            ("welfare.worker.category", "write"): (self.worker_category, w({"name": "Impiegati e impiegate"})),
+            ("welfare.worker.category", "unlink"): (self.worker_category, u),
+            ("welfare.regulation", "read"): (self.regulation_own, r(["name", "scope", "employer_id"])),
+            ("welfare.regulation#other employer's", "read"): (self.regulation_other, r(["name"])),
+            ("welfare.regulation", "create"): (
+                self.regulation_own,
+                c({"name": "Nuovo regolamento", "employer_id": self.employer_a.id, "date": today}),
+            ),
+            ("welfare.regulation", "write"): (self.regulation_own, w({"name": "Regolamento A (2027)"})),
+            ("welfare.regulation", "unlink"): (self.regulation_own, u),
+            ("welfare.c3.ceiling", "read"): (self.c3_ceiling, r(["year", "amount", "amount_with_children"])),
+            ("welfare.c3.ceiling", "create"): (
+                self.c3_ceiling,
+                c({"year": 2098, "amount": 1000.0, "amount_with_children": 2000.0, "legal_reference": "Test"}),
+            ),
+            ("welfare.c3.ceiling", "write"): (self.c3_ceiling, w({"amount": 1200.0})),
+            ("welfare.c3.ceiling", "unlink"): (self.c3_ceiling, u),
+            ("welfare.c3.declaration", "read"): (self.declaration_own, r(["year", "worker_id", "line_ids"])),
+            ("welfare.c3.declaration#other employer's worker", "read"): (self.declaration_other, r(["year"])),
+            ("welfare.c3.declaration", "create"): (
+                self.declaration_own,
+                c(
+                    {
+                        "worker_id": self.worker_m.id,
+                        "year": today.year + 1,
+                        "line_ids": [Command.create({"child_id": self.declared_child_m.id, "income": 100.0})],
+                    }
+                ),
+            ),
+            ("welfare.c3.declaration", "write"): (self.declaration_own, w({"date": today - relativedelta(days=1)})),
+            ("welfare.c3.declaration", "unlink"): (self.declaration_own, u),
+            ("welfare.c3.declaration.line", "read"): (self.declaration_own.line_ids, r(["child_id", "fiscalcode"])),
+            ("welfare.c3.declaration.line#other employer's worker", "read"): (
+                self.declaration_other.line_ids,
+                r(["child_id"]),
+            ),
+            ("welfare.fringe.benefit", "read"): (self.benefit_own, r(["name", "amount", "year"])),
+            ("welfare.fringe.benefit#other employer's worker", "read"): (self.benefit_other, r(["name"])),
+            ("welfare.fringe.benefit", "create"): (
+                self.benefit_own,
+                c({"worker_id": self.worker_m.id, "name": "Buoni carburante", "date": today, "amount": 50.0}),
+            ),
+            ("welfare.fringe.benefit", "write"): (self.benefit_own, w({"amount": 350.0})),
+            ("welfare.fringe.benefit", "unlink"): (self.benefit_own, u),
+            ("welfare.bonus.conversion", "read"): (self.choice_own, r(["amount", "state", "year"])),
+            ("welfare.bonus.conversion#other employer's worker", "read"): (self.choice_other, r(["amount"])),
+            ("welfare.bonus.conversion", "create"): (
+                self.choice_own,
+                c({"worker_id": self.worker_m.id, "bonus_amount": 800.0, "amount": 200.0}),
+            ),
+            ("welfare.bonus.conversion", "write"): (self.choice_own, w({"amount": 400.0})),
+            ("welfare.bonus.conversion", "write state"): (self.choice_own, w({"state": "issued"})),
+            ("welfare.bonus.conversion", "unlink"): (self.choice_own, u),
+            ("welfare.bonus.conversion", "action_confirm"): (self.choice_own, call("action_confirm")),
             ("welfare.fund", "write voucher_ids (a new voucher)"): (
                 self.fund_grant,
                 w(

@@ -98,14 +98,37 @@ class TestRedeemAtProvider(RedeemCommon):
         self.assertEqual(voucher.balance, 0.0)
         self.assertEqual(len(voucher.move_ids), 3)
 
-    def test_full_value_voucher_is_not_topped_up(self):
-        """DM 25/3/2016 art. 6: a full-value voucher pays a service for its whole nominal
-        value, never topped up by the worker."""
-        self.convention_provider.sudo().service_category_ids |= self.cat_km0
-        voucher = self.issue(self.fund_employer, self.worker_a, 10.0)
-        with self.assertRaisesRegex(UserError, "full value"):
-            self._redeem(voucher.code, amount=15.0, category=self.cat_km0)
-        self.assertEqual(voucher.balance, 10.0)
+    def test_full_value_credit_pays_one_listed_service_at_its_price(self):
+        """DM 25 March 2016 art. 6 (TUIR art. 51 c.3-bis): employer welfare is spent as a
+        voucher for exactly one service at its whole price, never a part of it and never
+        topped up by the worker. In person, the provider names the listed service and its
+        price is what is paid; an amount typed by hand is refused."""
+        voucher = self.issue(self.fund_c2, self.worker_a, 700.0)
+        with self.assertRaisesRegex(UserError, "one service at its full price"):
+            self._redeem(voucher.code, amount=300.0)
+        with self.assertRaisesRegex(UserError, "costs"):
+            self.env["welfare.voucher"]._redeem_at_provider(
+                voucher.code, self.provider, self.cat_nido, 300.0, listing=self.listing_nido
+            )
+        with self.assertRaisesRegex(UserError, "one service at its full price"):
+            # Another provider's listing is not a service this provider delivers.
+            self.env["welfare.voucher"]._redeem_at_provider(
+                voucher.code, self.provider, self.cat_nido, 14.64, listing=self.listing_a
+            )
+        self.assertEqual(voucher.balance, 700.0)
+        move = self.env["welfare.voucher"]._redeem_at_provider(
+            voucher.code, self.provider, self.cat_nido, 610.0, listing=self.listing_nido
+        )
+        self.assertEqual(move.amount, -610.0)
+        self.assertTrue(move.service_voucher_number, "the service voucher is issued and numbered")
+        self.assertEqual(move.description, self.listing_nido.name)
+        self.assertEqual(voucher.balance, 90.0)
+        # What is left cannot pay the next month: no top-up by the worker.
+        with self.assertRaisesRegex(UserError, "left"):
+            self.env["welfare.voucher"]._redeem_at_provider(
+                voucher.code, self.provider, self.cat_nido, 610.0, listing=self.listing_nido
+            )
+        self.assertEqual(voucher.balance, 90.0)
 
     def test_no_backdating_expiry_is_judged_today(self):
         """Expiry is enforced on the day of the redemption (no date chosen by the
@@ -143,12 +166,6 @@ class TestRedeemAtProvider(RedeemCommon):
         self.assertEqual(move.date, today)
         self.assertEqual(move.service_date, today - relativedelta(days=3))
         self.assertEqual(move.account_move_id.date, today, "the books follow the ledger date")
-        # c.3 goods: the ceiling of this year is used, whatever the service date says.
-        full_value = self.issue(self.fund_employer, self.worker_a, 10.0)
-        room = self.env["welfare.voucher"]._c3_room(self.worker_a, today.year)
-        c3_move = self._redeem(full_value.code, amount=10.0, category=self.cat_km0, service_date=today)
-        self.assertEqual(c3_move.date, today)
-        self.assertEqual(self.env["welfare.voucher"]._c3_room(self.worker_a, today.year), room - 10.0)
 
     def test_codes_are_masked_but_for_their_worker_and_back_office(self):
         """Voucher codes are bearer secrets (DM 25/3/2016 art. 6: the voucher is

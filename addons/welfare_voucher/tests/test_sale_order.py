@@ -1,3 +1,5 @@
+from datetime import date
+
 import psycopg2
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
@@ -7,6 +9,8 @@ from odoo.exceptions import UserError
 from odoo.fields import Date
 from odoo.tests import tagged
 from odoo.tools import mute_logger
+
+from odoo.addons.welfare_network.tests.common import make_fiscalcode
 
 from .common import WelfareVoucherCommon
 
@@ -69,19 +73,35 @@ class TestWelfareCheckout(WelfareVoucherCommon):
         self.assertIn("WLF01", welfare_payment.move_id.line_ids.account_id.mapped("code"))
 
     def test_full_value_rule(self):
-        """Art. 51 c.3-bis / DM 25/3/2016: a service is paid entirely by one voucher or
-        entirely by the worker, never topped up."""
-        small = self.issue(self.fund_employer, self.worker_a, 10.0)
-        order = self.cart(self.worker_a, (self.listing_a, 1))  # 12 + 22% = 14.64
+        """DM 25 March 2016 art. 6 (TUIR art. 51 c.3-bis): employer welfare buys one service
+        for its whole price: a service is paid entirely by one credit, as a voucher for
+        exactly that service, or entirely by the worker; never topped up, never split."""
+        small = self.issue(self.fund_c2, self.worker_a, 300.0)
+        order = self.cart(self.worker_a, (self.listing_nido, 1))  # 500 + 22% = 610
         self.assertEqual(order._welfare_checkout_summary()["coverable"], 0.0)
         with self.assertRaisesRegex(UserError, "Nothing in this cart"):
             order._welfare_apply_credit()
-        self.assertEqual(small.balance, 10.0)
-        big = self.issue(self.fund_employer, self.worker_a, 20.0)
+        self.assertEqual(small.balance, 300.0)
+        big = self.issue(self.fund_c2, self.worker_a, 700.0)
         order._welfare_apply_credit()
-        self.assertAlmostEqual(big.balance, 20.0 - 14.64)
-        self.assertEqual(small.balance, 10.0)
         self.assertEqual(order.state, "sale", "fully paid by welfare: confirmed")
+        self.assertAlmostEqual(big.balance, 90.0)
+        self.assertEqual(small.balance, 300.0)
+        use = big.move_ids.filtered(lambda m: m.move_type == "redeem")
+        self.assertEqual(use.amount, -610.0, "the voucher is worth exactly the service's price")
+        self.assertTrue(use.service_voucher_number)
+
+    def test_cumulative_fringe_benefit_voucher(self):
+        """DM 25 March 2016 art. 6 c.3: goods of TUIR art. 51 c.3 may be grouped in one
+        voucher; each is still paid in full, never topped up."""
+        small = self.issue(self.fund_employer, self.worker_a, 10.0)
+        order = self.cart(self.worker_a, (self.listing_a, 1))  # 12 + 22% = 14.64
+        self.assertEqual(order._welfare_checkout_summary()["coverable"], 0.0)
+        big = self.issue(self.fund_employer, self.worker_a, 40.0)
+        order._welfare_apply_credit()
+        self.assertAlmostEqual(big.balance, 40.0 - 14.64)
+        self.assertEqual(small.balance, 10.0)
+        self.assertFalse(big.move_ids.filtered(lambda m: m.move_type == "redeem").service_voucher_number)
 
     def test_several_vouchers_earliest_expiry_first(self):
         today = Date.today()
@@ -97,38 +117,32 @@ class TestWelfareCheckout(WelfareVoucherCommon):
         self.assertEqual(holds[0].voucher_id, early)
 
     def test_family_eligibility(self):
-        # worker_b has no child aged 0-3: the nursery is not eligible for them.
-        voucher = self.issue(self.fund_grant, self.worker_b, 300.0)
-        order = self.cart(self.worker_b, (self.listing_nido, 1))
+        """Art. 12 TUIR and art. 51 c.2 lett. f-bis: employer welfare pays a nursery only for
+        a worker's child in the age range (this colleague of worker_a has none)."""
+        childless = self.env["res.partner"].create(
+            {
+                "name": "Senza figli",
+                "is_welfare_worker": True,
+                "welfare_employer_id": self.employer_a.id,
+                "fiscalcode": make_fiscalcode("SNZ", "FGL", date(1988, 4, 4)),
+            }
+        )
+        voucher = self.issue(self.fund_c2, childless, 700.0)
+        order = self.cart(childless, (self.listing_nido, 1))
         self.assertEqual(order._welfare_checkout_summary()["coverable"], 0.0)
         with self.assertRaises(UserError):
             order._welfare_apply_credit()
-        self.assertEqual(voucher.balance, 300.0)
+        self.assertEqual(voucher.balance, 700.0)
 
-    def test_fringe_benefit_ceiling(self):
-        """TUIR art. 51 c.3: km-0 goods count against the worker's yearly ceiling."""
-        self.env.company.write({"welfare_c3_ceiling": 10.0, "welfare_c3_ceiling_children": 20.0})
-        fund = self.env["welfare.fund"].create(
-            {
-                "name": "C3",
-                "funder_id": self.employer_b.id,
-                "budget": 500.0,
-                "date_start": Date.today() - relativedelta(days=1),
-                "date_end": Date.today() + relativedelta(months=3),
-                "payment_mode": "copay",
-                "category_ids": [Command.set(self.cat_km0.ids)],
-            }
-        )
-        fund.action_open()
-        voucher = self.issue(fund, self.worker_b, 100.0)
-        order = self.cart(self.worker_b, (self.listing_b, 2))  # 18.00, no VAT
-        self.assertEqual(order._welfare_checkout_summary()["coverable"], 10.0)
+    def test_grant_eligibility_is_the_calls(self):
+        """A regional grant is a public contribution, not an employment benefit: who may
+        use it is decided by its call, when the campaign selects the workers, not by the
+        art. 12 TUIR family rules of the category."""
+        voucher = self.issue(self.fund_grant, self.worker_b, 300.0)
+        order = self.cart(self.worker_b, (self.listing_nido, 1))
+        self.assertEqual(order._welfare_checkout_summary()["coverable"], 300.0)
         order._welfare_apply_credit()
-        self.assertEqual(voucher.amount_available, 90.0)
-        # What a cart holds counts against the ceiling too: no second cart may use it.
-        self.assertEqual(self.env["welfare.voucher"]._c3_room(self.worker_b, Date.today().year), 0.0)
-        second = self.cart(self.worker_b, (self.listing_b, 1))
-        self.assertEqual(second._welfare_checkout_summary()["coverable"], 0.0)
+        self.assertEqual(voucher.amount_available, 0.0)
 
     def test_cancelling_a_cart_releases_the_hold(self):
         voucher = self.issue(self.fund_grant, self.worker_a, 300.0)
