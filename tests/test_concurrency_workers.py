@@ -129,7 +129,7 @@ class World:
                 "budget": 100000.0,
                 "date_start": self.today - timedelta(days=30),
                 "date_end": self.today + timedelta(days=180),
-                "payment_mode": "copay",
+                "call_reference": "Bando di prova",
                 "category_ids": [Command.set([self.category_id])],
             }
         )
@@ -182,7 +182,7 @@ class World:
         vouchers = env["welfare.voucher"].search([("fund_id", "=", self.fund_id), ("state", "=", "active")])
         vouchers._lock()
         for voucher in vouchers:
-            voucher._add_move("lapse", -voucher.balance, f"Closed by {TEST_MARK}")
+            voucher._add_move("lapse", -voucher.balance, "note", reason_params={"note": f"Closed by {TEST_MARK}"})
 
 
 @pytest.fixture(scope="module")

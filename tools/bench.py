@@ -161,6 +161,7 @@ class Bench:
             {
                 "name": "Bench fund",
                 "fund_type": "regional_grant",
+                "call_reference": "Bench call",
                 "funder_id": self.funder.id,
                 "budget": self.amount * (self.n + self.mail_n) * 2,
                 "max_per_worker": self.amount * 3,
