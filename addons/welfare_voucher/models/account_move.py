@@ -36,9 +36,10 @@ class AccountMove(models.Model):
                     if credit_note.currency_id.compare_amounts(to_refund, 0) <= 0:
                         break
                     new = redeem._refund(
-                        self.env._("Credit note %(name)s", name=credit_note.name),
+                        "credit_note",
                         amount=to_refund,
                         credit_note_id=credit_note.id,
+                        reason_params={"credit_note": credit_note.name},
                     )
                     refunds |= new
                     to_refund -= sum(new.mapped("amount"))

@@ -205,7 +205,8 @@ class SaleOrder(models.Model):
                 voucher._redeem(
                     amount,
                     category,
-                    self.env._("Order %(order)s", order=order.name),
+                    "order",
+                    reason_params={"order": order.name},
                     sale_order_id=order.id,
                     sale_order_line_id=line.id,
                     provider_id=provider.id,
@@ -286,12 +287,12 @@ class SaleOrder(models.Model):
         return super().get_portal_last_transaction()
 
     def _welfare_release_credit(self, reason):
-        """Give every welfare amount of this order back to the voucher it came from:
-        holds are released, redemptions refunded (exactly once)."""
+        """The order is cancelled: every welfare amount of it goes back to the voucher it
+        came from (holds are released with ``reason``, redemptions refunded exactly once)."""
         self._welfare_release_holds(reason)
         for order in self.sudo():
             redeems = order.welfare_move_ids.filtered(lambda m: m.move_type == "redeem")
-            refunds = redeems._refund(reason)
+            refunds = redeems._refund("order_cancelled", reason_params={"order": order.name})
             for tx, moves in refunds.grouped("transaction_id").items():
                 amount = sum(moves.mapped("amount"))
                 if tx and tx.state == "done":

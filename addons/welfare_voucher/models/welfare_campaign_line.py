@@ -117,13 +117,18 @@ class WelfareCampaignLine(models.Model):
                 ]
             )
         )
-        reason = self.env._("Issued by campaign %(campaign)s", campaign=campaign.name)
         moves = (
             self.env["welfare.voucher.move"]
             .sudo()
             .create(
                 [
-                    {"voucher_id": voucher.id, "move_type": "issue", "amount": line.amount, "reason": reason}
+                    {
+                        "voucher_id": voucher.id,
+                        "move_type": "issue",
+                        "amount": line.amount,
+                        "reason_code": "campaign",
+                        "reason_params": {"campaign": campaign.name},
+                    }
                     for line, voucher in zip(self, vouchers)
                 ]
             )

@@ -392,7 +392,10 @@ class WelfareVoucher(models.Model):
     # ------------------------------------------------------------------
     # ledger operations
     # ------------------------------------------------------------------
-    def _add_move(self, move_type, amount, reason, **values):
+    def _add_move(self, move_type, amount, reason_code, **values):
+        """A new line of this voucher's ledger. It says why with ``reason_code`` and, in
+        ``values``, its ``reason_params``: never a sentence, which is written when the line
+        is read, in the reader's language."""
         self.ensure_one()
         move = (
             self.env["welfare.voucher.move"]
@@ -402,7 +405,7 @@ class WelfareVoucher(models.Model):
                     "voucher_id": self.id,
                     "move_type": move_type,
                     "amount": amount,
-                    "reason": reason,
+                    "reason_code": reason_code,
                     **values,
                 }
             )
@@ -411,7 +414,7 @@ class WelfareVoucher(models.Model):
         move._post_accounting_entry()
         return move
 
-    def _redeem(self, amount, category, reason, **values):
+    def _redeem(self, amount, category, reason_code, **values):
         """Take ``amount`` from the locked voucher for ``category``; never below zero and
         never what is held on a cart."""
         self.ensure_one()
@@ -428,7 +431,7 @@ class WelfareVoucher(models.Model):
                     amount=currency.format(amount),
                 )
             )
-        return self._add_move("redeem", -amount, reason, category_id=category.id, **values)
+        return self._add_move("redeem", -amount, reason_code, category_id=category.id, **values)
 
     def action_cancel(self):
         """Back office: cancel unused vouchers; their value goes back to the fund."""
@@ -446,7 +449,7 @@ class WelfareVoucher(models.Model):
                         "Voucher %(code)s was already used or closed: it cannot be cancelled.", code=voucher.code
                     )
                 )
-            voucher._add_move("cancel", -voucher.balance, self.env._("Voucher cancelled"))
+            voucher._add_move("cancel", -voucher.balance, "cancelled")
         return True
 
     @api.model
@@ -479,7 +482,7 @@ class WelfareVoucher(models.Model):
                     "voucher_id": voucher.id,
                     "move_type": "lapse",
                     "amount": -voucher.balance if unspent else 0.0,
-                    "reason": self.env._("Expired unspent") if unspent else self.env._("Expired"),
+                    "reason_code": "expired_unspent" if unspent else "expired",
                 }
             )
         lapses = self.env["welfare.voucher.move"].sudo().with_context(tracking_disable=True).create(vals_list)
@@ -617,7 +620,8 @@ class WelfareVoucher(models.Model):
         move = voucher._redeem(
             amount,
             category,
-            self.env._("Redeemed by %(provider)s", provider=provider.name),
+            "provider",
+            reason_params={"provider": provider.name},
             provider_id=provider.id,
             description=description or False,
             date=today,

@@ -13,6 +13,23 @@ MOVE_TYPES = [
     ("adjustment", "Adjustment"),
 ]
 
+# Why a ledger line was written. The line stores the code and its parameters (names of
+# records, amounts as numbers); the sentence is written when the line is read, in the
+# reader's language (_compute_reason).
+REASON_CODES = [
+    ("campaign", "Issued by a campaign"),
+    ("order", "Spent on a shop order"),
+    ("provider", "Redeemed at a provider"),
+    ("order_cancelled", "Order cancellation"),
+    ("credit_note", "Credit note refund"),
+    ("closed_return", "Returned to the fund after closing"),
+    ("cancelled", "Voucher cancellation"),
+    ("expired_unspent", "Expiry with credit left"),
+    ("expired", "Expiry"),
+    ("note", "Note written by a person"),
+    ("legacy", "Written before reason codes"),
+]
+
 
 class WelfareVoucherMove(models.Model):
     """One line of a voucher's ledger: append-only, signed amount, who, when, why."""
@@ -29,7 +46,18 @@ class WelfareVoucherMove(models.Model):
     user_id = fields.Many2one(
         "res.users", string="By", required=True, readonly=True, default=lambda self: self.env.user
     )
-    reason = fields.Char(string="Why", required=True, readonly=True)
+    reason_code = fields.Selection(REASON_CODES, required=True, readonly=True)
+    reason_params = fields.Json(
+        string="Reason Parameters",
+        readonly=True,
+        help="What the sentence names: names of records, amounts as numbers.",
+    )
+    reason_legacy = fields.Char(
+        string="Reason as Written",
+        readonly=True,
+        help="Lines written before reason codes keep the sentence as it was written then.",
+    )
+    reason = fields.Char(string="Why", compute="_compute_reason")
     fund_id = fields.Many2one(related="voucher_id.fund_id", store=True, index=True)
     worker_id = fields.Many2one(related="voucher_id.worker_id", store=True, index=True)
     employer_id = fields.Many2one(related="voucher_id.employer_id", store=True)
@@ -100,6 +128,41 @@ class WelfareVoucherMove(models.Model):
         for move in self:
             move.is_third_sector = move.provider_id.welfare_member_type in ("social_coop", "association")
 
+    @api.depends("reason_code", "reason_params", "reason_legacy")
+    @api.depends_context("lang")
+    def _compute_reason(self):
+        for move in self:
+            move.reason = move._reason_sentence()
+
+    def _reason_sentence(self):
+        """The sentence of this line's reason code and parameters, in the language of the
+        context: the worker reads their ledger in their own language, whoever wrote it."""
+        self.ensure_one()
+        params = defaultdict(str, self.reason_params or {})
+        _ = self.env._
+        match self.reason_code:
+            case "campaign":
+                return _("Issued by campaign %(campaign)s", campaign=params["campaign"])
+            case "order":
+                return _("Order %(order)s", order=params["order"])
+            case "provider":
+                return _("Redeemed by %(provider)s", provider=params["provider"])
+            case "order_cancelled":
+                return _("Order %(order)s cancelled", order=params["order"])
+            case "credit_note":
+                return _("Credit note %(name)s", name=params["credit_note"])
+            case "closed_return":
+                return _("Given back after the voucher closed: returned to the fund")
+            case "cancelled":
+                return _("Voucher cancelled")
+            case "expired_unspent":
+                return _("Expired unspent")
+            case "expired":
+                return _("Expired")
+            case "note":
+                return params["note"]
+        return self.reason_legacy or ""
+
     @api.depends("voucher_id")
     def _compute_refunded_amount(self):
         groups = dict(
@@ -136,13 +199,16 @@ class WelfareVoucherMove(models.Model):
             accounts = company._welfare_accounts()
             worker = move.worker_id
             counterpart, partner = move._welfare_counterpart(accounts)
+            # The books speak the company's language, whoever wrote the line.
+            lang = self.env["res.lang"]._get_code(company.partner_id.lang) or "en_US"
+            reason = move.with_context(lang=lang).reason
             # A positive amount makes the liability grow: Dr counterpart / Cr liability.
             entry = company._welfare_post_entry(
                 move.date,
-                f"{move.voucher_id.code} · {move.reason}",
+                f"{move.voucher_id.code} · {reason}",
                 [
-                    (counterpart, partner, move.amount, move.reason),
-                    (accounts["liability"], worker, -move.amount, move.reason),
+                    (counterpart, partner, move.amount, reason),
+                    (accounts["liability"], worker, -move.amount, reason),
                 ],
             )
             move.write({"account_move_id": entry.id})
@@ -196,8 +262,9 @@ class WelfareVoucherMove(models.Model):
     def _unlink_never(self):
         raise UserError(self.env._("The voucher ledger is append-only: lines cannot be deleted."))
 
-    def _refund(self, reason, amount=None, **values):
-        """Give back (part of) a redemption to the voucher it came from, exactly once."""
+    def _refund(self, reason_code, amount=None, **values):
+        """Give back (part of) a redemption to the voucher it came from, exactly once;
+        ``reason_code`` and ``reason_params`` (in ``values``) say why."""
         refunds = self.browse()
         for move in self:
             if move.move_type != "redeem":
@@ -211,7 +278,7 @@ class WelfareVoucherMove(models.Model):
             refunds |= move.voucher_id._add_move(
                 "refund",
                 to_refund,
-                reason,
+                reason_code,
                 origin_move_id=move.id,
                 category_id=move.category_id.id,
                 provider_id=move.provider_id.id,
@@ -228,6 +295,6 @@ class WelfareVoucherMove(models.Model):
                 voucher._add_move(
                     "cancel" if voucher.state == "cancelled" else "lapse",
                     -to_refund,
-                    self.env._("Given back after the voucher closed: returned to the fund"),
+                    "closed_return",
                 )
         return refunds

@@ -80,7 +80,7 @@ class TestWelfareAccounting(WelfareVoucherCommon):
         redeem = self.env["welfare.voucher"]._redeem_at_provider(voucher.code, self.provider, self.cat_nido, 100.0)
         self.assertTrue(redeem.account_move_id)
         self.assertBooksMatch()
-        refund = redeem._refund("Errore", amount=25.0)
+        refund = redeem._refund("note", reason_params={"note": "Errore"}, amount=25.0)
         self.assertTrue(refund.account_move_id)
         self.assertBooksMatch()
         # spend in the shop (welfare payment), cancel the order (refund payment)

@@ -58,7 +58,9 @@ class TestFundReporting(WelfareVoucherCommon):
         cls.order.action_confirm()  # the nursery collects the rest
         # Bruno: an in-person service at a social cooperative, the rest lapses.
         cls.voucher_b = cls.issue(cls.fund_grant, cls.worker_b, 200.0, date_end=today + relativedelta(days=5))
-        cls.voucher_b._redeem(50.0, cls.cat_sad, "Assistenza domiciliare", provider_id=cls.coop_sole.id)
+        cls.voucher_b._redeem(
+            50.0, cls.cat_sad, "note", reason_params={"note": "Assistenza domiciliare"}, provider_id=cls.coop_sole.id
+        )
         with freeze_time(today + relativedelta(days=6)):
             cls.env["welfare.voucher"]._cron_lapse_and_remind()
         # Carla: nothing spent yet.

@@ -30,13 +30,13 @@ class TestNightlyJobs(WelfareVoucherCommon):
         stranded on a voucher that cannot be spent."""
         today = Date.today()
         voucher = self.issue(self.fund_grant, self.worker_a, 100.0, date_end=today + relativedelta(days=5))
-        redeem = voucher._redeem(60.0, self.cat_nido, "Retta")
+        redeem = voucher._redeem(60.0, self.cat_nido, "note", reason_params={"note": "Retta"})
         with freeze_time(today + relativedelta(days=6)):
             self.env["welfare.voucher"]._cron_lapse_and_remind()
             self.assertEqual(voucher.state, "expired")
             self.fund_grant.invalidate_recordset()
             lapsed_before = self.fund_grant.amount_lapsed
-            redeem._refund("Servizio non erogato")
+            redeem._refund("note", reason_params={"note": "Servizio non erogato"})
         self.assertEqual(voucher.balance, 0.0)
         self.assertEqual(voucher.state, "expired")
         self.fund_grant.invalidate_recordset()

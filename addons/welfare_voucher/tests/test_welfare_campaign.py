@@ -56,12 +56,12 @@ class TestWelfareCampaign(WelfareVoucherCommon):
         campaign.action_prepare()
         campaign._issue_batch()
         used = campaign.line_ids.filtered(lambda l: l.worker_id == self.worker_a).voucher_id
-        used._redeem(10.0, self.cat_nido, "test")
+        used._redeem(10.0, self.cat_nido, "note", reason_params={"note": "test"})
         with self.assertRaisesRegex(UserError, "already used"), self.cr.savepoint():
             campaign.action_undo()
         self.env.invalidate_all()
         self.assertEqual(campaign.state, "done")
-        used.move_ids.filtered(lambda m: m.move_type == "redeem")._refund("test")
+        used.move_ids.filtered(lambda m: m.move_type == "redeem")._refund("note", reason_params={"note": "test"})
         campaign.action_undo()
         self.assertEqual(campaign.state, "undone")
         self.assertEqual(set(campaign.line_ids.voucher_id.mapped("state")), {"cancelled"})

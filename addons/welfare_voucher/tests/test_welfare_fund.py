@@ -14,7 +14,7 @@ class TestWelfareFund(WelfareVoucherCommon):
         self.assertEqual(fund.amount_available, 600.0)
         self.assertEqual(fund.amount_open, 400.0)
         self.assertEqual(fund.worker_count, 1)
-        voucher._redeem(150.0, self.cat_nido, "test")
+        voucher._redeem(150.0, self.cat_nido, "note", reason_params={"note": "test"})
         fund.invalidate_recordset()
         self.assertEqual(fund.amount_spent, 150.0)
         self.assertEqual(fund.amount_open, 250.0)

@@ -85,7 +85,7 @@ class TestWelfareSettlement(WelfareVoucherCommon):
         voucher = self.issue(self.fund_grant, self.worker_a, 500.0)
         redeem = self._redeem(voucher, 100.0)
         self._settle().action_confirm()
-        redeem._refund("Servizio non erogato", amount=30.0)
+        redeem._refund("note", reason_params={"note": "Servizio non erogato"}, amount=30.0)
         self._redeem(voucher, 50.0)
         settlement = self._settle()
         self.assertAlmostEqual(settlement.amount_redeemed, 20.0)

@@ -19,7 +19,7 @@ class TestWelfareVoucher(WelfareVoucherCommon):
     def test_expiry_lapses_and_returns_to_fund(self):
         end = Date.today() + relativedelta(days=20)
         voucher = self.issue(self.fund_grant, self.worker_a, 200.0, date_end=end)
-        voucher._redeem(50.0, self.cat_nido, "Retta")
+        voucher._redeem(50.0, self.cat_nido, "note", reason_params={"note": "Retta"})
         # 30 days before: a reminder, once.
         _lapsed, reminded = self.env["welfare.voucher"]._cron_lapse_and_remind()
         self.assertIn(voucher, reminded)
