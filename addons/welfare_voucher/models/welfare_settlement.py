@@ -1,13 +1,16 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
-
-from .welfare_voucher import mask_code
+from odoo.tools import SQL, format_date
 
 
 class WelfareSettlement(models.Model):
-    """Pays providers exactly once for the vouchers they redeemed in a period: one vendor
-    bill per provider, a line per service, the convention's commission deducted."""
+    """Pays providers exactly once for the vouchers they redeemed in a period.
+
+    Per provider: a vendor bill for what its services were worth, one line per service
+    category (and account), the per-use detail in the settlement's annex; and the
+    network's own invoice for its commission, one line per rate, with VAT: the
+    commission is the network's taxable service, never a deduction on the provider's
+    bill (docs/fiscal-model.md)."""
 
     _name = "welfare.settlement"
     _description = "Provider Settlement"
@@ -15,7 +18,7 @@ class WelfareSettlement(models.Model):
     _order = "date_to desc, id desc"
     # The state moves only through action_compute/confirm/cancel (each use is paid once).
     _welfare_guarded_fields = frozenset(
-        {"name", "state", "confirmed", "cancelled", "move_ids", "bill_ids", "company_id"}
+        {"name", "state", "confirmed", "cancelled", "move_ids", "bill_ids", "commission_invoice_ids", "company_id"}
     )
     _check_company_auto = True
 
@@ -36,7 +39,15 @@ class WelfareSettlement(models.Model):
     confirmed = fields.Boolean(readonly=True, copy=False)
     cancelled = fields.Boolean(readonly=True, copy=False)
     move_ids = fields.One2many("welfare.voucher.move", "settlement_id", string="Voucher Uses")
-    bill_ids = fields.One2many("account.move", "welfare_settlement_id", string="Vendor Bills")
+    bill_ids = fields.One2many(
+        "account.move", "welfare_settlement_id", string="Vendor Bills", domain=[("move_type", "=", "in_invoice")]
+    )
+    commission_invoice_ids = fields.One2many(
+        "account.move",
+        "welfare_settlement_id",
+        string="Commission Invoices",
+        domain=[("move_type", "=", "out_invoice")],
+    )
     bill_count = fields.Integer(compute="_compute_amounts")
     amount_redeemed = fields.Monetary(compute="_compute_amounts", string="Redeemed")
     amount_commission = fields.Monetary(compute="_compute_amounts", string="Commission")
@@ -59,12 +70,12 @@ class WelfareSettlement(models.Model):
             else:
                 settlement.state = "confirmed"
 
-    @api.depends("move_ids.amount", "bill_ids.amount_total")
+    @api.depends("move_ids.amount", "bill_ids.amount_total", "commission_invoice_ids.amount_untaxed")
     def _compute_amounts(self):
         for settlement in self:
             settlement.amount_redeemed = -sum(settlement.move_ids.mapped("amount"))
             settlement.amount_due = sum(settlement.bill_ids.mapped("amount_total"))
-            settlement.amount_commission = settlement.amount_redeemed - settlement.amount_due
+            settlement.amount_commission = sum(settlement.commission_invoice_ids.mapped("amount_untaxed"))
             settlement.bill_count = len(settlement.bill_ids)
 
     @api.model_create_multi
@@ -121,80 +132,112 @@ class WelfareSettlement(models.Model):
         for settlement in self:
             if settlement.state != "draft":
                 raise UserError(self.env._("Only draft settlements can be computed."))
-            # Its own draft bills, re-made below (the back office computes without posting rights).
-            settlement.sudo().bill_ids.filtered(lambda b: b.state == "draft").unlink()
+            # Its own draft documents, re-made below (the back office computes without posting rights).
+            documents = settlement.sudo().bill_ids | settlement.sudo().commission_invoice_ids
+            documents.filtered(lambda b: b.state == "draft").unlink()
             settlement.move_ids.sudo().write({"settlement_id": False})
             moves = settlement._candidate_moves()
             if not moves:
                 raise UserError(self.env._("Nothing to settle in this period."))
             moves.write({"settlement_id": settlement.id})
+            bills, commissions = [], []
             for provider, provider_moves in moves.grouped("provider_id").items():
-                settlement._create_bill(provider, provider_moves, accounts)
+                bills.append(settlement._bill_values(provider, provider_moves, accounts))
+                if commission := settlement._commission_invoice_values(provider, provider_moves, accounts):
+                    commissions.append(commission)
+            self.env["account.move"].sudo().create(bills + commissions)
         return True
 
-    def _create_bill(self, provider, moves, accounts):
+    def _bill_values(self, provider, moves, accounts):
+        """The provider's bill: what its services were worth, one line per service
+        category and account (shop sales go to the product's expense account, in-person
+        uses to the providers to settle); each use is in the settlement's annex."""
         self.ensure_one()
-        currency = self.currency_id
-        lines = []
-        commissions = {}
-        for move in moves.sorted(lambda m: (m.date, m.id)):
-            amount = -move.amount  # a redemption is negative on the voucher, a refund positive
+        totals = {}
+        for move in moves:
             if move.transaction_id and move.sale_order_line_id:
                 account = move.sale_order_line_id.product_id._get_product_accounts()["expense"]
             else:
                 account = accounts["to_settle"]
-            lines.append(
-                Command.create(
-                    {
-                        "name": self.env._(
-                            "%(date)s · voucher %(code)s · %(service)s",
-                            date=move.date,
-                            code=mask_code(move.voucher_id.code),
-                            service=move.description or move.category_id.name or "",
-                        ),
-                        "quantity": 1,
-                        "price_unit": amount,
-                        "account_id": account.id,
-                        "tax_ids": [Command.clear()],
-                    }
-                )
+            key = (move.category_id, account)
+            count, amount = totals.get(key, (0, 0.0))
+            # A redemption is negative on the voucher, a refund positive.
+            totals[key] = (count + 1, amount - move.amount)
+        lines = [
+            Command.create(
+                {
+                    "name": self.env._(
+                        "%(category)s: %(count)s voucher uses from %(date_from)s to %(date_to)s (annex %(name)s)",
+                        category=category.display_name or "-",
+                        count=count,
+                        date_from=format_date(self.env, self.date_from),
+                        date_to=format_date(self.env, self.date_to),
+                        name=self.name,
+                    ),
+                    "quantity": 1,
+                    "price_unit": self.currency_id.round(amount),
+                    "account_id": account.id,
+                    "tax_ids": [Command.clear()],
+                }
             )
+            for (category, account), (count, amount) in sorted(
+                totals.items(), key=lambda kv: kv[0][0].display_name or ""
+            )
+        ]
+        return {
+            "move_type": "in_invoice",
+            "partner_id": provider.id,
+            "invoice_date": self.date_to,
+            "date": self.date_to,
+            "ref": self.env._("Welfare settlement %(name)s", name=self.name),
+            "company_id": self.company_id.id,
+            "welfare_settlement_id": self.id,
+            "invoice_line_ids": lines,
+        }
+
+    def _commission_invoice_values(self, provider, moves, accounts):
+        """The network's invoice to the provider for its commission: one line per rate of
+        the conventions, on the net of the period's uses, with the company's sales VAT
+        (the network's own taxable service). None when there is no commission."""
+        self.ensure_one()
+        currency = self.currency_id
+        bases = {}
+        for move in moves:
             percent = self._commission_percent(provider, move.category_id, move.date)
-            commissions[percent] = commissions.get(percent, 0.0) + amount
-        for percent, base in commissions.items():
+            bases[percent] = bases.get(percent, 0.0) - move.amount
+        taxes = self.company_id.account_sale_tax_id
+        lines = []
+        for percent, base in sorted(bases.items()):
             commission = currency.round(base * percent / 100.0)
-            if not currency.is_zero(commission):
+            if currency.compare_amounts(commission, 0) > 0:
                 lines.append(
                     Command.create(
                         {
                             "name": self.env._(
-                                "Network commission %(percent)s%% on %(base)s",
+                                "Network commission %(percent)s%% on %(base)s of welfare uses (settlement %(name)s)",
                                 percent=percent,
                                 base=currency.format(base),
+                                name=self.name,
                             ),
                             "quantity": 1,
-                            "price_unit": -commission,
+                            "price_unit": commission,
                             "account_id": accounts["commission"].id,
-                            "tax_ids": [Command.clear()],
+                            "tax_ids": [Command.set(taxes.ids)],
                         }
                     )
                 )
-        return (
-            self.env["account.move"]
-            .sudo()
-            .create(
-                {
-                    "move_type": "in_invoice",
-                    "partner_id": provider.id,
-                    "invoice_date": self.date_to,
-                    "date": self.date_to,
-                    "ref": self.env._("Welfare settlement %(name)s", name=self.name),
-                    "company_id": self.company_id.id,
-                    "welfare_settlement_id": self.id,
-                    "invoice_line_ids": lines,
-                }
-            )
-        )
+        if not lines:
+            return None
+        return {
+            "move_type": "out_invoice",
+            "partner_id": provider.id,
+            "invoice_date": self.date_to,
+            "date": self.date_to,
+            "ref": self.env._("Welfare settlement %(name)s", name=self.name),
+            "company_id": self.company_id.id,
+            "welfare_settlement_id": self.id,
+            "invoice_line_ids": lines,
+        }
 
     def _welfare_check_settler(self):
         self._welfare_check_group("welfare_network.group_welfare_backoffice", "account.group_account_invoice")
@@ -207,7 +250,8 @@ class WelfareSettlement(models.Model):
         for settlement in self:
             if settlement.state != "draft" or not settlement.bill_ids:
                 raise UserError(self.env._("Compute the settlement before confirming it."))
-            settlement.bill_ids.filtered(lambda b: b.state == "draft").action_post()
+            documents = settlement.bill_ids | settlement.commission_invoice_ids
+            documents.filtered(lambda b: b.state == "draft").action_post()
             settlement._welfare_action_write({"confirmed": True})
         return True
 
@@ -217,11 +261,12 @@ class WelfareSettlement(models.Model):
         self._welfare_check_group("account.group_account_invoice")
         self.check_access("write")
         for settlement in self:
-            if any(b.payment_state in ("paid", "in_payment", "partial") for b in settlement.bill_ids):
+            documents = settlement.bill_ids | settlement.commission_invoice_ids
+            if any(b.payment_state in ("paid", "in_payment", "partial") for b in documents):
                 raise UserError(self.env._("Paid settlements cannot be cancelled: refund the bills first."))
-            posted = settlement.bill_ids.filtered(lambda b: b.state == "posted")
+            posted = documents.filtered(lambda b: b.state == "posted")
             posted.button_draft()
-            settlement.bill_ids.button_cancel()
+            documents.button_cancel()
             settlement.move_ids.sudo().write({"settlement_id": False})
             settlement._welfare_action_write({"cancelled": True})
         return True

@@ -28,6 +28,10 @@ class TestWelfareSettlement(WelfareVoucherCommon):
         return settlement
 
     def test_commission_arithmetic(self):
+        """DPR 633/72 (docs/fiscal-model.md): the provider's bill carries the value of its
+        services, one line per service category, each use in the settlement's annex; the
+        network's commission is its own taxable service, on its own invoice with VAT,
+        never a deduction on the provider's bill."""
         voucher = self.issue(self.fund_grant, self.worker_a, 500.0)
         for amount in (100.0, 50.5, 20.0):
             self._redeem(voucher, amount)
@@ -36,14 +40,29 @@ class TestWelfareSettlement(WelfareVoucherCommon):
         self.assertEqual(len(bill), 1)
         self.assertEqual(bill.partner_id, self.provider)
         self.assertEqual(bill.move_type, "in_invoice")
-        # 170.50 redeemed, 5% commission of the nursery's convention = 8.53 (rounded once).
-        self.assertEqual(len(bill.invoice_line_ids), 4)
-        commission = bill.invoice_line_ids.filtered(lambda l: l.price_unit < 0)
-        self.assertAlmostEqual(commission.price_unit, -8.53)
-        self.assertAlmostEqual(bill.amount_total, 161.97)
+        self.assertEqual(len(bill.invoice_line_ids), 1, "one line per service category")
+        self.assertAlmostEqual(bill.amount_total, 170.5)
+        self.assertEqual(bill.amount_tax, 0.0)
+        self.assertFalse(bill.invoice_line_ids.filtered(lambda l: l.price_unit < 0))
+        # 5% commission of the nursery's convention on 170.50 = 8.53 (rounded once).
+        commission = settlement.commission_invoice_ids
+        self.assertEqual(commission.move_type, "out_invoice")
+        self.assertEqual(commission.partner_id, self.provider)
+        self.assertAlmostEqual(commission.amount_untaxed, 8.53)
+        self.assertEqual(commission.invoice_line_ids.tax_ids, self.env.company.account_sale_tax_id)
         self.assertAlmostEqual(settlement.amount_redeemed, 170.5)
         self.assertAlmostEqual(settlement.amount_commission, 8.53)
-        self.assertEqual(bill.amount_tax, 0.0)
+        self.assertAlmostEqual(settlement.amount_due, 170.5)
+        # The annex lists each use, with masked voucher codes.
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("welfare_voucher.action_report_welfare_settlement_annex", settlement.ids)[0]
+            .decode()
+        )
+        self.assertEqual(html.count("o_welfare_settlement_annex"), 1)
+        self.assertIn(voucher.code[-4:], html)
+        self.assertNotIn(voucher.code, html)
+        self.assertIn("50,50", html.replace(".", ","))
 
     def test_settled_exactly_once(self):
         voucher = self.issue(self.fund_grant, self.worker_a, 500.0)
@@ -77,6 +96,7 @@ class TestWelfareSettlement(WelfareVoucherCommon):
         settlement.action_cancel()
         self.assertEqual(settlement.state, "cancelled")
         self.assertEqual(settlement.bill_ids.state, "cancel")
+        self.assertEqual(settlement.commission_invoice_ids.state, "cancel")
         self.assertFalse(settlement.move_ids)
         again = self._settle()
         self.assertAlmostEqual(again.amount_redeemed, 100.0)
@@ -89,7 +109,8 @@ class TestWelfareSettlement(WelfareVoucherCommon):
         self._redeem(voucher, 50.0)
         settlement = self._settle()
         self.assertAlmostEqual(settlement.amount_redeemed, 20.0)
-        self.assertAlmostEqual(settlement.bill_ids.amount_total, 20.0 - 1.0)
+        self.assertAlmostEqual(settlement.bill_ids.amount_total, 20.0)
+        self.assertAlmostEqual(settlement.amount_commission, 1.0)
 
     def test_shop_sales_are_settled_to_the_provider(self):
         self.issue(self.fund_grant, self.worker_a, 300.0)
@@ -104,7 +125,7 @@ class TestWelfareSettlement(WelfareVoucherCommon):
         self.assertAlmostEqual(settlement.amount_redeemed, 300.0)
         line = settlement.bill_ids.invoice_line_ids.filtered(lambda l: l.price_unit > 0)
         self.assertEqual(line.account_id, self.listing_nido.product_variant_id._get_product_accounts()["expense"])
-        self.assertTrue(settlement.bill_ids.invoice_line_ids.filtered(lambda l: l.price_unit < 0))
+        self.assertAlmostEqual(settlement.commission_invoice_ids.amount_untaxed, 15.0)
 
 
 @tagged("post_install", "-at_install")
