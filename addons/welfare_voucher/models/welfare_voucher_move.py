@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.sql import create_index
 
+from odoo.addons.welfare_network.models.res_partner import MEMBER_TYPES
+
 MOVE_TYPES = [
     ("issue", "Issue"),
     ("redeem", "Redemption"),
@@ -60,7 +62,7 @@ class WelfareVoucherMove(models.Model):
     reason = fields.Char(string="Why", compute="_compute_reason")
     fund_id = fields.Many2one(related="voucher_id.fund_id", store=True, index=True)
     worker_id = fields.Many2one(related="voucher_id.worker_id", store=True, index=True)
-    employer_id = fields.Many2one(related="voucher_id.employer_id", store=True)
+    employer_id = fields.Many2one("res.partner", string="Employer", readonly=True, index=True)
     company_id = fields.Many2one(related="voucher_id.company_id", store=True)
     category_id = fields.Many2one("welfare.service.category", string="Service Category", readonly=True, index=True)
     provider_id = fields.Many2one("res.partner", readonly=True, index=True)
@@ -99,16 +101,15 @@ class WelfareVoucherMove(models.Model):
     recharge_invoice_id = fields.Many2one(
         "account.move", string="Employer Recharge", readonly=True, index=True, help="Invoice to the employer."
     )
-    # --- reporting dimensions (stored, for pivots and exports) --------------
-    worker_ambit_id = fields.Many2one(related="worker_id.welfare_ambit_id", store=True, string="Worker's Ambit")
-    provider_ambit_id = fields.Many2one(related="provider_id.welfare_ambit_id", store=True, string="Provider's Ambit")
-    provider_is_producer = fields.Boolean(related="provider_id.is_welfare_producer", store=True, string="Km 0 Producer")
-    provider_member_type = fields.Selection(related="provider_id.welfare_member_type", store=True)
+    # --- reporting dimensions (for pivots, exports and the funder's statement) ---
+    # History does not change: they are written once, from the worker and the provider
+    # as they are when the line is written, never recomputed from today's partners.
+    worker_ambit_id = fields.Many2one("welfare.ambit", string="Worker's Ambit", readonly=True)
+    provider_ambit_id = fields.Many2one("welfare.ambit", string="Provider's Ambit", readonly=True)
+    provider_is_producer = fields.Boolean(string="Km 0 Producer", readonly=True)
+    provider_member_type = fields.Selection(MEMBER_TYPES, string="Provider's Member Type", readonly=True)
     is_third_sector = fields.Boolean(
-        compute="_compute_is_third_sector",
-        store=True,
-        string="Social Economy",
-        help="Spent at a social cooperative, association or foundation.",
+        string="Social Economy", readonly=True, help="Spent at a social cooperative, association or foundation."
     )
 
     def _auto_init(self):
@@ -122,11 +123,6 @@ class WelfareVoucherMove(models.Model):
             where="settlement_id IS NULL",
         )
         return result
-
-    @api.depends("provider_id.welfare_member_type", "provider_id.name")
-    def _compute_is_third_sector(self):
-        for move in self:
-            move.is_third_sector = move.provider_id.welfare_member_type in ("social_coop", "association")
 
     @api.depends("reason_code", "reason_params", "reason_legacy")
     @api.depends_context("lang")
@@ -248,10 +244,29 @@ class WelfareVoucherMove(models.Model):
         vouchers = self.env["welfare.voucher"].sudo().browse({vals["voucher_id"] for vals in vals_list})
         full_value = set(vouchers.filtered(lambda v: v.fund_id.payment_mode == "full_value").ids)
         sequence = self.env["ir.sequence"].sudo()
+        Partner = self.env["res.partner"].sudo()
         for vals in vals_list:
             if vals.get("move_type") == "redeem" and vals["voucher_id"] in full_value:
                 vals["service_voucher_number"] = sequence.next_by_code("welfare.service.voucher")
+            vals.update(
+                self._reporting_dimensions(vouchers.browse(vals["voucher_id"]), Partner.browse(vals.get("provider_id")))
+            )
         return super().create(vals_list)
+
+    @api.model
+    def _reporting_dimensions(self, voucher, provider):
+        """The reporting dimensions of a line, as the worker and the provider are now:
+        written once at creation (history does not change when a partner does)."""
+        worker = voucher.worker_id
+        member_type = provider.welfare_member_type
+        return {
+            "employer_id": worker.welfare_employer_id.id,
+            "worker_ambit_id": worker.welfare_ambit_id.id,
+            "provider_ambit_id": provider.welfare_ambit_id.id,
+            "provider_is_producer": provider.is_welfare_producer,
+            "provider_member_type": member_type or False,
+            "is_third_sector": member_type in ("social_coop", "association"),
+        }
 
     def write(self, vals):
         if set(vals) - self._mutable_fields():

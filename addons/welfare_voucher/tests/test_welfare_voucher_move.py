@@ -55,6 +55,25 @@ class TestVoucherLedger(WelfareVoucherCommon):
         self.assertEqual(voucher.balance, 100.0)
         self.assertEqual(len(voucher.move_ids.filtered(lambda m: m.move_type == "refund")), 1)
 
+    def test_history_does_not_change_when_partners_do(self):
+        """The funder's statement reports what happened (issue #11): a line keeps the
+        worker's ambit and employer and the provider's ambit and kind of the day it was
+        written, whatever the partners become afterwards."""
+        voucher = self.issue(self.fund_grant, self.worker_a, 100.0)
+        self.provider.welfare_member_type = "social_coop"
+        use = self.env["welfare.voucher"]._redeem_at_provider(voucher.code, self.provider, self.cat_nido, 40.0)
+        before = use.read(
+            ["employer_id", "worker_ambit_id", "provider_ambit_id", "provider_member_type", "is_third_sector"]
+        )[0]
+        self.assertTrue(before["is_third_sector"])
+        self.assertEqual(before["employer_id"][0], self.employer_a.id)
+        other_ambit = self.env["welfare.ambit"].create({"name": "Altro ambito", "code": "ALTRO"})
+        self.provider.write({"welfare_member_type": "company", "welfare_ambit_id": other_ambit.id, "name": "Nido Srl"})
+        self.worker_a.write({"welfare_employer_id": self.employer_b.id})
+        self.env.flush_all()
+        use.invalidate_recordset()
+        self.assertEqual(use.read([name for name in before if name != "id"])[0], before)
+
 
 @tagged("post_install", "-at_install")
 class TestLedgerInTheReadersLanguage(WelfareVoucherCommon):
