@@ -8,6 +8,7 @@ from . import wizards
 
 def post_init_hook(env):
     setup_provider(env, "welfare")
+    env["res.partner"]._welfare_adopt_network_fiscalcodes()
     env["res.company"].search([])._welfare_setup_accounting()
 
 

@@ -2,14 +2,14 @@
     "name": "Welfare Vouchers",
     "summary": "Welfare funds and nominative vouchers: campaigns, spending in the shop as a "
     "means of payment, redemption at providers, expiry",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Accounting/Welfare",
     "license": "LGPL-3",
     "author": "Alleanza Val Cavallina - Basso Sebino",
     "website": "https://github.com/welfare-valcavallina/welfare",
     "development_status": "Beta",
     "maintainers": ["welfare-valcavallina"],
-    "depends": ["welfare_catalog", "account_payment", "website_sale"],
+    "depends": ["welfare_catalog", "account_payment", "website_sale", "l10n_it_edi"],
     "external_dependencies": {"python": ["openupgradelib"]},
     "data": [
         "security/ir.model.access.csv",

@@ -12,6 +12,7 @@ from . import sale_order_line
 from . import account_move
 from . import account_chart_template
 from . import res_company
+from . import res_partner
 from . import res_users
 from . import welfare_redeem
 from . import welfare_regulation

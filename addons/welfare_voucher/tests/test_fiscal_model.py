@@ -321,3 +321,23 @@ class TestFiscalModel(WelfareVoucherCommon):
             again.action_prepare()
         with self.assertRaisesRegex(UserError, "cannot be changed"), self.env.cr.savepoint():
             draft.amount = 100.0
+
+    # ------------------------------------------------------------------
+    # 5. one codice fiscale, the e-invoice's
+    # ------------------------------------------------------------------
+    def test_one_codice_fiscale_for_the_network_and_the_e_invoice(self):
+        """DPR 633/72 art. 21 and the FatturaPA (l10n_it_edi): an invoice to a worker names
+        their codice fiscale; the network's ``fiscalcode`` is l10n_it_edi's field itself,
+        checked (DPR 605/1973) whichever name it is written through."""
+        self.assertEqual(self.worker_a.l10n_it_codice_fiscale, self.worker_a.fiscalcode)
+        new_code = make_fiscalcode("LFR", "ADA", date(1985, 3, 14), female=True, place="H501")
+        self.worker_a.l10n_it_codice_fiscale = new_code
+        self.assertEqual(self.worker_a.fiscalcode, new_code)
+        with self.assertRaisesRegex(ValidationError, "not a valid codice fiscale"), self.env.cr.savepoint():
+            self.worker_a.l10n_it_codice_fiscale = new_code[:15] + ("A" if new_code[15] != "A" else "B")
+        order = self.cart(self.worker_a, (self.listing_nido, 1))
+        order.action_confirm()
+        invoice = order._create_invoices()
+        invoice.action_post()
+        errors = invoice._l10n_it_edi_export_data_check()
+        self.assertFalse([key for key in errors if "codice_fiscale" in key], errors)
