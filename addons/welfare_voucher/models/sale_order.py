@@ -169,8 +169,16 @@ class SaleOrder(models.Model):
         order.invalidate_recordset(["amount_paid", "transaction_ids", "welfare_amount"])
         if confirm and order._is_confirmation_amount_reached():
             order.with_context(send_email=True).action_confirm()
-            tx._post_process()  # done: invoice (if automatic) and the welfare payment
+            # Done: invoice (if automatic) and the welfare payment. The worker just got the
+            # order's confirmation: no second "payment succeeded" e-mail for it.
+            tx.with_context(welfare_voucher_confirmed_order_ids=order.ids)._post_process()
         return tx
+
+    def _send_payment_succeeded_for_order_mail(self):
+        """One e-mail per checkout: an order that welfare credit paid and confirmed in the
+        same step already sent its confirmation."""
+        confirmed = self.env.context.get("welfare_voucher_confirmed_order_ids") or []
+        return super(SaleOrder, self.filtered(lambda o: o.id not in confirmed))._send_payment_succeeded_for_order_mail()
 
     def _welfare_capture_holds(self):
         """On confirmation the held credit becomes a payment: each hold becomes a

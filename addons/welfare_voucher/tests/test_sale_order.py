@@ -91,6 +91,16 @@ class TestWelfareCheckout(WelfareVoucherCommon):
         self.assertEqual(use.amount, -610.0, "the voucher is worth exactly the service's price")
         self.assertTrue(use.service_voucher_number)
 
+    def test_one_email_per_checkout(self):
+        """A cart paid in full by welfare credit is confirmed in the same step: the worker
+        gets the order's confirmation, not also a "payment succeeded" e-mail for it."""
+        self.issue(self.fund_c2, self.worker_a, 700.0)
+        order = self.cart(self.worker_a, (self.listing_nido, 1))
+        order._welfare_apply_credit()
+        self.assertEqual(order.state, "sale")
+        to_worker = order.message_ids.filtered(lambda m: self.worker_a in m.partner_ids)
+        self.assertEqual(len(to_worker), 1, to_worker.mapped("subject"))
+
     def test_cumulative_fringe_benefit_voucher(self):
         """DM 25 March 2016 art. 6 c.3: goods of TUIR art. 51 c.3 may be grouped in one
         voucher; each is still paid in full, never topped up."""
