@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 FUND_TYPES = [
     ("regional_grant", "Regional grant (rules of the call)"),
@@ -312,6 +312,17 @@ class WelfareFund(models.Model):
         self.invalidate_recordset()
         if self.state != "open":
             message = self.env._("The fund %(fund)s is not open.", fund=self.name)
+            return {key: message for key, _worker, _amount in requests}
+        today = fields.Date.context_today(self)
+        if not self.date_start <= today <= self.date_end:
+            # Credit that lapsed goes back to the funder's statement, never to a new
+            # allocation after the fund (the call, the budget year) has ended.
+            message = self.env._(
+                "The fund %(fund)s allocates from %(start)s to %(end)s only.",
+                fund=self.name,
+                start=format_date(self.env, self.date_start),
+                end=format_date(self.env, self.date_end),
+            )
             return {key: message for key, _worker, _amount in requests}
         currency = self.currency_id
         available = self.amount_available

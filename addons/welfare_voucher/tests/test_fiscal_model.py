@@ -1,6 +1,7 @@
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
+from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
@@ -341,3 +342,33 @@ class TestFiscalModel(WelfareVoucherCommon):
         invoice.action_post()
         errors = invoice._l10n_it_edi_export_data_check()
         self.assertFalse([key for key in errors if "codice_fiscale" in key], errors)
+
+    # ------------------------------------------------------------------
+    # 6. lapse
+    # ------------------------------------------------------------------
+    def test_lapsed_credit_is_not_allocated_after_the_fund_ends(self):
+        """A regional grant follows its call: money is allocated within the fund's period;
+        credit that lapses goes back to the fund and into the funder's statement, never
+        into a new allocation once the fund has ended."""
+        voucher = self.issue(self.fund_grant, self.worker_b, 100.0, date_end=self.today + relativedelta(days=5))
+        with freeze_time(self.fund_grant.date_end + relativedelta(days=1)):
+            self.env["welfare.voucher"]._cron_lapse_and_remind()
+            self.assertEqual(voucher.state, "expired")
+            self.fund_grant.invalidate_recordset()
+            self.assertEqual(self.fund_grant.amount_lapsed, 100.0)
+            campaign = self.env["welfare.campaign"].create(
+                {
+                    "name": "Dopo la fine",
+                    "fund_id": self.fund_grant.id,
+                    "employer_ids": [Command.set(self.employer_b.ids)],
+                    "amount_fixed": 50.0,
+                    "send_email": False,
+                    "date_start": Date.today(),
+                    "date_end": Date.today() + relativedelta(months=1),
+                }
+            )
+            campaign.action_prepare()
+            campaign._issue_batch()
+            self.assertEqual(set(campaign.line_ids.mapped("state")), {"failed"})
+            self.assertIn("allocates from", campaign.line_ids[:1].error_message)
+            self.assertFalse(campaign.line_ids.voucher_id)
