@@ -1,5 +1,5 @@
 # The two commands of the README. See tools/*.sh for what they do.
-.PHONY: run test test-core lint bench
+.PHONY: run test test-core lint bench load
 
 run:    ## start the suite with demo data on http://localhost:8069
 	tools/run.sh
@@ -15,3 +15,6 @@ lint:   ## ruff and pylint-odoo through pre-commit
 
 bench:  ## issue, redeem, settle, expire N vouchers vs Odoo's eWallet and the database floor (throw-away DB)
 	tools/bench.sh $(BENCH_ARGS)
+
+load:   ## 20 workers paying with credit against --workers 4, loopback, p50/p95 per page (throw-away DB)
+	tools/load.sh $(LOAD_ARGS)
