@@ -257,10 +257,11 @@ class Bench:
             rows = cr.fetchall()
             cr.execute(
                 SQL(
-                    """INSERT INTO welfare_voucher_move (voucher_id, move_type, amount, date, user_id, reason,
-                                                         fund_id, worker_id, employer_id, company_id,
+                    """INSERT INTO welfare_voucher_move (voucher_id, move_type, amount, date, user_id, reason_code,
+                                                         reason_params, fund_id, worker_id, employer_id, company_id,
                                                          create_uid, write_uid, create_date, write_date)
-                       SELECT v.id, 'issue', %(amount)s, %(today)s, %(uid)s, 'Bench', %(fund)s, v.worker_id,
+                       SELECT v.id, 'issue', %(amount)s, %(today)s, %(uid)s, 'note', '{"note": "Bench"}'::jsonb,
+                              %(fund)s, v.worker_id,
                               %(employer)s, %(company)s, %(uid)s, %(uid)s,
                               now() at time zone 'UTC', now() at time zone 'UTC'
                          FROM unnest(%(ids)s::int[], %(workers)s::int[]) AS v(id, worker_id)""",
