@@ -36,6 +36,9 @@
         "demo/welfare_voucher_demo.xml",
     ],
     "assets": {
+        "web.assets_frontend": [
+            "welfare_voucher/static/src/js/portal_redeem_scan.js",
+        ],
         "web.assets_tests": [
             "welfare_voucher/static/tests/tours/*.js",
         ],

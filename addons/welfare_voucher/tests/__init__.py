@@ -1,4 +1,5 @@
 from . import test_checkout_tour
+from . import test_phone_tours
 from . import test_redeem_at_provider
 from . import test_sale_order
 from . import test_welfare_campaign
