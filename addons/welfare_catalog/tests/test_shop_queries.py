@@ -1,0 +1,61 @@
+from contextlib import contextmanager
+
+from odoo.tests import HttpCase, tagged
+
+from .common import WelfareCatalogCommon
+
+
+@tagged("post_install", "-at_install")
+class TestShopQueries(WelfareCatalogCommon, HttpCase):
+    """Issue 11: the shop with the network's filters and badges costs a number of
+    queries per page that does not grow with the catalogue; the whole request is
+    counted, server side included (the test cursor serves it)."""
+
+    @contextmanager
+    def _counting(self):
+        counted = []
+        self.env.flush_all()
+        self.env.invalidate_all()
+        start = self.cr.sql_log_count
+        yield counted
+        counted.append(self.cr.sql_log_count - start)
+
+    def _page_queries(self, url):
+        for _warm_up in range(2):
+            self.url_open(url)
+        with self._counting() as counted:
+            page = self.url_open(url)
+        self.assertEqual(page.status_code, 200)
+        return counted[0], page.text
+
+    def _more_listings(self, count, start=0):
+        listings = self.env["product.template"].create(
+            [
+                {
+                    "name": f"Prodotto km 0 n. {index}",
+                    "list_price": 5.0 + index,
+                    "type": "consu",
+                    "welfare_provider_id": (self.producer_a, self.producer_b)[index % 2].id,
+                    "welfare_category_id": self.cat_km0.id,
+                }
+                for index in range(start, start + count)
+            ]
+        )
+        listings.action_welfare_submit()
+        listings.with_user(self.user_backoffice).action_welfare_publish()
+        return listings
+
+    def test_shop_page_does_not_grow_with_the_catalogue(self):
+        """A full page of 20 costs the same with 25 welfare listings as with 85: the
+        badges, filters and eligibility are read per page, never per catalogue item."""
+        self.publish(self.listing_a, self.listing_b, self.listing_nido)
+        self._more_listings(25)
+        self.authenticate(None, None)
+        urls = ("/shop?ppg=20", "/shop?ppg=20&welfare_km0=1", f"/shop/category/{self.cat_km0.public_categ_id.id}")
+        before = {url: self._page_queries(url)[0] for url in urls}
+        self._more_listings(60, start=25)
+        for url in urls:
+            queries, text = self._page_queries(url)
+            with self.subTest(url=url):
+                self.assertEqual(text.count("oe_product_cart"), 20, "a full page of 20")
+                self.assertEqual(queries, before[url], f"{url}: more queries with 60 more listings")
