@@ -83,18 +83,20 @@ class SaleOrder(models.Model):
         )
 
     def _welfare_checkout_summary(self):
-        """What the checkout shows: credit available, what it can pay in this cart."""
+        """What the checkout shows: credit available, what it can still pay in this cart
+        (beyond what it already holds: once applied, the panel offers no second apply)."""
         self.ensure_one()
         worker = self._welfare_worker()
         vouchers = self._welfare_vouchers(worker) if worker else self.env["welfare.voucher"]
         plan = self._welfare_plan()
+        coverable = sum(amount for parts in plan.values() for _v, amount in parts)
         return {
             "worker": worker,
             "credit": sum(
                 vouchers.filtered(lambda v: v._is_usable_on(fields.Date.context_today(self))).mapped("amount_available")
             )
             + sum(self.sudo().welfare_hold_ids.mapped("amount")),
-            "coverable": sum(amount for parts in plan.values() for _v, amount in parts),
+            "coverable": max(self.currency_id.round(coverable - self.welfare_amount), 0.0),
             "paid": self.welfare_amount,
             "lines": plan,
         }

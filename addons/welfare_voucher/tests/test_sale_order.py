@@ -153,6 +153,8 @@ class TestWelfareCheckout(WelfareVoucherCommon):
         self.assertEqual(order._welfare_checkout_summary()["coverable"], 300.0)
         order._welfare_apply_credit()
         self.assertEqual(voucher.amount_available, 0.0)
+        summary = order._welfare_checkout_summary()
+        self.assertEqual((summary["paid"], summary["coverable"]), (300.0, 0.0), "applied: nothing more to apply")
 
     def test_cancelling_a_cart_releases_the_hold(self):
         voucher = self.issue(self.fund_grant, self.worker_a, 300.0)
