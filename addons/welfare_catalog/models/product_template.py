@@ -333,6 +333,11 @@ class ProductTemplate(models.Model):
                 )
             if template.list_price <= 0:
                 raise UserError(self.env._("Set a price for %(name)s before submitting it.", name=template.name))
+            if self.env.user._is_portal() and not template.sudo().image_1920:
+                # Workers choose on a phone, by the picture: a provider's listing has one.
+                raise UserError(
+                    self.env._("Add a photo of %(name)s before submitting it for review.", name=template.name)
+                )
         self.sudo().write({"welfare_listing_state": "submitted", "welfare_reject_reason": False})
         return True
 

@@ -1,3 +1,5 @@
+import base64
+
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
@@ -6,8 +8,8 @@ from .common import WelfareCatalogCommon
 
 @tagged("post_install", "-at_install")
 class TestPortalListing(WelfareCatalogCommon, HttpCase):
-    def _post(self, url, data):
-        return self.url_open(url, data={**data, "csrf_token": self.csrf_token()})
+    def _post(self, url, data, files=None):
+        return self.url_open(url, data={**data, "csrf_token": self.csrf_token()}, files=files)
 
     def csrf_token(self):
         response = self.url_open("/my/listings/new")
@@ -35,6 +37,18 @@ class TestPortalListing(WelfareCatalogCommon, HttpCase):
         self.assertEqual(listing.welfare_provider_id, self.producer_a)
         self.assertEqual(listing.list_price, 9.5)
         self.assertEqual(listing.welfare_listing_state, "draft")
+        # Issue 12: a provider's listing is submitted with its photo.
+        self._post(f"/my/listings/{listing.id}/submit", {})
+        self.assertEqual(listing.welfare_listing_state, "draft", "no photo yet: not submitted")
+        png = base64.b64decode(
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
+        )
+        self._post(
+            f"/my/listings/{listing.id}",
+            {"name": "Miele di castagno", "list_price": "9,50", "welfare_category_id": str(self.cat_km0.id)},
+            files={"image_1920": ("miele.png", png, "image/png")},
+        )
+        self.assertTrue(listing.image_1920)
         self._post(f"/my/listings/{listing.id}/submit", {})
         self.assertEqual(listing.welfare_listing_state, "submitted")
         page = self.url_open("/my/listings")
