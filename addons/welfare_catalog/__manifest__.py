@@ -30,6 +30,9 @@
         "demo/website_demo.xml",
     ],
     "assets": {
+        "web.assets_frontend": [
+            "welfare_catalog/static/src/scss/welfare_badges.scss",
+        ],
         "web.assets_tests": [
             "welfare_catalog/static/tests/tours/*.js",
         ],

@@ -486,7 +486,8 @@ class WelfareVoucher(models.Model):
                 }
             )
         lapses = self.env["welfare.voucher.move"].sudo().with_context(tracking_disable=True).create(vals_list)
-        to_lapse.flush_recordset(["balance", "state"])
+        # The ledger says why each voucher closed: no tracking message per voucher.
+        to_lapse.with_context(tracking_disable=True).flush_recordset(["balance", "state"])
         lapses._post_accounting_entries(self.env._("Expired vouchers"))
         template = self.env.ref("welfare_voucher.mail_template_voucher_expiry", raise_if_not_found=False)
         remind_domain = [

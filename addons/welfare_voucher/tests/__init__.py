@@ -14,3 +14,4 @@ from . import test_access_matrix
 from . import test_fiscal_model
 from . import test_fund_reporting
 from . import test_query_budgets
+from . import test_accessibility
