@@ -244,13 +244,15 @@ class WelfareVoucherMove(models.Model):
         vouchers = self.env["welfare.voucher"].sudo().browse({vals["voucher_id"] for vals in vals_list})
         full_value = set(vouchers.filtered(lambda v: v.fund_id.payment_mode == "full_value").ids)
         sequence = self.env["ir.sequence"].sudo()
-        Partner = self.env["res.partner"].sudo()
+        # Records taken from whole recordsets read their partners in one query for the batch.
+        voucher_of = {voucher.id: voucher for voucher in vouchers}
+        provider_ids = {vals["provider_id"] for vals in vals_list if vals.get("provider_id")}
+        provider_of = {provider.id: provider for provider in self.env["res.partner"].sudo().browse(provider_ids)}
         for vals in vals_list:
             if vals.get("move_type") == "redeem" and vals["voucher_id"] in full_value:
                 vals["service_voucher_number"] = sequence.next_by_code("welfare.service.voucher")
-            vals.update(
-                self._reporting_dimensions(vouchers.browse(vals["voucher_id"]), Partner.browse(vals.get("provider_id")))
-            )
+            provider = provider_of.get(vals.get("provider_id"), self.env["res.partner"])
+            vals.update(self._reporting_dimensions(voucher_of[vals["voucher_id"]], provider))
         return super().create(vals_list)
 
     @api.model

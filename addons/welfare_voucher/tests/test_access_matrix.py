@@ -202,7 +202,14 @@ class TestAccessMatrix(WelfareVoucherCommon):
 
         # --- listings --------------------------------------------------------------
         Template = cls.env["product.template"]
-        listing = {"list_price": 100.0, "type": "service", "welfare_category_id": cls.cat_nido.id}
+        # A provider submits a listing with its photo (a 1x1 PNG).
+        photo = b"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
+        listing = {
+            "list_price": 100.0,
+            "type": "service",
+            "welfare_category_id": cls.cat_nido.id,
+            "image_1920": photo,
+        }
         cls.listing_draft = Template.create({"name": "Nido estivo", "welfare_provider_id": cls.provider.id, **listing})
         cls.listing_submitted = Template.create(
             {"name": "Nido serale", "welfare_provider_id": cls.provider.id, **listing}
