@@ -642,12 +642,17 @@ class ProductTemplate(models.Model):
             domain.append(("welfare_is_km0", "=", True))
         kind = options.get("welfare_certification")
         if kind:
+            # Certifications are not the shop visitor's to read: which listings carry one
+            # is found as the system, the visitor's own rules then apply to the listings.
             certified = (
                 self.env["welfare.certification"].sudo()._search([("kind", "=", kind), ("is_expired", "=", False)])
             )
-            domain += [
-                "|",
-                ("welfare_certification_ids", "in", certified),
-                ("welfare_provider_id.welfare_certification_ids", "in", certified),
-            ]
+            listings = self.sudo()._search(
+                [
+                    "|",
+                    ("welfare_certification_ids", "in", certified),
+                    ("welfare_provider_id.welfare_certification_ids", "in", certified),
+                ]
+            )
+            domain.append(("id", "in", listings))
         return domain

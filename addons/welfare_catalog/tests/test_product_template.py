@@ -172,3 +172,13 @@ class TestListing(WelfareCatalogCommon):
         self.assertIn(self.listing_a, environmental)
         social = Template.search(Template._welfare_shop_filter_domain({"welfare_certification": "social"}))
         self.assertNotIn(self.listing_a, social)
+        # As the shop's visitors search, who cannot read certifications themselves: they
+        # find every certified listing they may see (the demo's published ones among them).
+        for user in (self.env.ref("base.public_user"), self.user_worker_a):
+            as_visitor = Template.with_user(user)
+            visible = as_visitor.search([("id", "in", environmental.ids)])
+            found = as_visitor.search(
+                as_visitor._welfare_shop_filter_domain({"welfare_certification": "environmental"})
+            )
+            self.assertTrue(visible, user.login)
+            self.assertEqual(found, visible, user.login)
