@@ -14,20 +14,10 @@ ensure_venv
 ensure_postgres
 mapfile -t ARGS < <(odoo_args)
 
-cleanup() { [ -n "${KEEP_DB:-}" ] || dropdb --if-exists "$DB" 2>/dev/null || true; }
-trap cleanup EXIT
-dropdb --if-exists "$DB" 2>/dev/null || true
-
-if [ -n "${WELFARE_BENCH_TEMPLATE:-}" ]; then
-    log "Copying $WELFARE_BENCH_TEMPLATE to $DB"
-    createdb -T "$WELFARE_BENCH_TEMPLATE" "$DB"
-    if [ "$(psql -d "$DB" -tAc "SELECT state FROM ir_module_module WHERE name = 'loyalty'")" != installed ]; then
-        log "Installing loyalty on $DB"
-        "${ODOO_BIN[@]}" "${ARGS[@]}" -d "$DB" -i loyalty --stop-after-init --no-http --log-level warn
-    fi
-else
-    log "Installing the suite with demo data and loyalty on $DB (a few minutes)"
-    WELFARE_EXTRA_MODULES=loyalty install_suite "$DB" --no-http --log-level warn
+WELFARE_EXTRA_MODULES=loyalty throwaway_suite_db "$DB" "${WELFARE_BENCH_TEMPLATE:-}"
+if [ "$(psql -d "$DB" -tAc "SELECT state FROM ir_module_module WHERE name = 'loyalty'")" != installed ]; then
+    log "Installing loyalty on $DB"
+    "${ODOO_BIN[@]}" "${ARGS[@]}" -d "$DB" -i loyalty --stop-after-init --no-http --log-level warn
 fi
 
 log "Benchmark on $DB (one transaction, rolled back)"

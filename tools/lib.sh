@@ -117,6 +117,23 @@ odoo_args() {
 #      the step, never Odoo's generic one;
 #   3. the other addons, on a company that has its chart (demo vouchers post entries).
 #   [WELFARE_EXTRA_MODULES=a,b] install_suite DB [odoo options for the last step...]
+# A throw-away database for a measurement: a copy of $2 (a template database) when set,
+# else a fresh install of the suite with demo data (and WELFARE_EXTRA_MODULES); dropped
+# when the calling script exits, unless KEEP_DB is set.
+throwaway_suite_db() {
+    local db=$1 template=$2
+    # shellcheck disable=SC2064  # the name is fixed now, on purpose
+    trap "[ -n \"\${KEEP_DB:-}\" ] || dropdb --if-exists '$db' 2>/dev/null || true" EXIT
+    dropdb --if-exists "$db" 2>/dev/null || true
+    if [ -n "$template" ]; then
+        log "Copying $template to $db"
+        createdb -T "$template" "$db"
+    else
+        log "Installing the suite with demo data on $db (a few minutes)"
+        install_suite "$db" --no-http --log-level warn
+    fi
+}
+
 install_suite() {
     local db=$1
     shift

@@ -11,17 +11,7 @@ ensure_venv
 ensure_postgres
 mapfile -t ARGS < <(odoo_args)
 
-cleanup() { [ -n "${KEEP_DB:-}" ] || dropdb --if-exists "$DB" 2>/dev/null || true; }
-trap cleanup EXIT
-dropdb --if-exists "$DB" 2>/dev/null || true
-
-if [ -n "${WELFARE_LOAD_TEMPLATE:-}" ]; then
-    log "Copying $WELFARE_LOAD_TEMPLATE to $DB"
-    createdb -T "$WELFARE_LOAD_TEMPLATE" "$DB"
-else
-    log "Installing the suite with demo data on $DB (a few minutes)"
-    install_suite "$DB" --no-http --log-level warn
-fi
+throwaway_suite_db "$DB" "${WELFARE_LOAD_TEMPLATE:-}"
 
 log "Load test on $DB (loopback only)"
 ODOO_SRC="$ODOO_SRC" "$VENV/bin/python" "$PROJECT_DIR/tools/load.py" "${ARGS[@]}" -d "$DB" --log-level error "$@"

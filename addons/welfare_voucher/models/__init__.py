@@ -15,6 +15,7 @@ from . import res_company
 from . import res_partner
 from . import res_users
 from . import welfare_redeem
+from . import welfare_worker_document_mixin
 from . import welfare_regulation
 from . import welfare_c3_ceiling
 from . import welfare_c3_declaration

@@ -15,22 +15,12 @@ class WelfareBonusConversion(models.Model):
 
     _name = "welfare.bonus.conversion"
     _description = "Productivity Bonus Converted to Welfare"
-    _inherit = ["mail.thread", "welfare.action.guard.mixin"]
+    _inherit = ["mail.thread", "welfare.worker.document.mixin", "welfare.action.guard.mixin"]
     _welfare_guarded_fields = frozenset({"state"})
     _order = "date desc, id desc"
 
-    worker_id = fields.Many2one(
-        "res.partner",
-        required=True,
-        index=True,
-        ondelete="restrict",
-        tracking=True,
-        domain="[('is_welfare_worker', '=', True)]",
-    )
-    employer_id = fields.Many2one(related="worker_id.welfare_employer_id", store=True, string="Employer", index=True)
     date = fields.Date(string="Chosen On", required=True, tracking=True, default=fields.Date.context_today)
     year = fields.Integer(string="Year of the Choice", compute="_compute_year", store=True, index=True)
-    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(related="company_id.currency_id")
     bonus_amount = fields.Monetary(string="Productivity Bonus", required=True, tracking=True)
     amount = fields.Monetary(string="Converted to Welfare", required=True, tracking=True)

@@ -11,24 +11,14 @@ class WelfareC3Declaration(models.Model):
 
     _name = "welfare.c3.declaration"
     _description = "Declaration of Dependent Children (Fringe Benefits)"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "welfare.worker.document.mixin"]
     _order = "year desc, id desc"
 
-    worker_id = fields.Many2one(
-        "res.partner",
-        required=True,
-        index=True,
-        ondelete="restrict",
-        tracking=True,
-        domain="[('is_welfare_worker', '=', True)]",
-    )
-    employer_id = fields.Many2one(related="worker_id.welfare_employer_id", store=True, string="Employer", index=True)
     year = fields.Integer(string="Tax Year", required=True, tracking=True)
     date = fields.Date(string="Signed On", required=True, default=fields.Date.context_today, tracking=True)
     line_ids = fields.One2many("welfare.c3.declaration.line", "declaration_id", string="Dependent Children")
     document = fields.Binary(string="Signed Declaration", attachment=True)
     document_name = fields.Char()
-    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
 
     _sql_constraints = [
         ("worker_year_unique", "unique(worker_id, year)", "A worker makes one declaration per tax year."),

@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
 
 
 class WelfareFringeBenefit(models.Model):
@@ -10,18 +9,9 @@ class WelfareFringeBenefit(models.Model):
 
     _name = "welfare.fringe.benefit"
     _description = "Fringe Benefit Given outside the Platform"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "welfare.worker.document.mixin"]
     _order = "date desc, id desc"
 
-    worker_id = fields.Many2one(
-        "res.partner",
-        required=True,
-        index=True,
-        ondelete="restrict",
-        tracking=True,
-        domain="[('is_welfare_worker', '=', True)]",
-    )
-    employer_id = fields.Many2one(related="worker_id.welfare_employer_id", store=True, string="Employer", index=True)
     name = fields.Char(string="Description", required=True, tracking=True)
     date = fields.Date(
         string="Made Available On",
@@ -30,7 +20,6 @@ class WelfareFringeBenefit(models.Model):
         help="When the benefit was made available to the worker: it counts in that tax year.",
     )
     year = fields.Integer(string="Tax Year", compute="_compute_year", store=True, index=True)
-    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(related="company_id.currency_id")
     amount = fields.Monetary(required=True, tracking=True)
 
@@ -41,9 +30,3 @@ class WelfareFringeBenefit(models.Model):
         Ceiling = self.env["welfare.voucher"]
         for benefit in self:
             benefit.year = Ceiling._c3_tax_year(benefit.date) if benefit.date else 0
-
-    @api.constrains("worker_id")
-    def _check_worker(self):
-        for benefit in self:
-            if not benefit.worker_id.is_welfare_worker:
-                raise ValidationError(self.env._("%(name)s is not a welfare worker.", name=benefit.worker_id.name))

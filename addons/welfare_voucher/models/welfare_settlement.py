@@ -184,16 +184,7 @@ class WelfareSettlement(models.Model):
                 totals.items(), key=lambda kv: kv[0][0].display_name or ""
             )
         ]
-        return {
-            "move_type": "in_invoice",
-            "partner_id": provider.id,
-            "invoice_date": self.date_to,
-            "date": self.date_to,
-            "ref": self.env._("Welfare settlement %(name)s", name=self.name),
-            "company_id": self.company_id.id,
-            "welfare_settlement_id": self.id,
-            "invoice_line_ids": lines,
-        }
+        return self._document_values("in_invoice", provider, lines)
 
     def _commission_invoice_values(self, provider, moves, accounts):
         """The network's invoice to the provider for its commission: one line per rate of
@@ -228,8 +219,13 @@ class WelfareSettlement(models.Model):
                 )
         if not lines:
             return None
+        return self._document_values("out_invoice", provider, lines)
+
+    def _document_values(self, move_type, provider, lines):
+        """A settlement's document for ``provider``, dated at the end of the period."""
+        self.ensure_one()
         return {
-            "move_type": "out_invoice",
+            "move_type": move_type,
             "partner_id": provider.id,
             "invoice_date": self.date_to,
             "date": self.date_to,
