@@ -583,25 +583,26 @@ def test_c_two_settlements_of_the_same_period(registry, server, world):
         assert candidates.settlement_id == winner, "every use of the period is settled, by the one settlement"
         assert winner.state == "confirmed" and loser.state == "draft"
         assert not loser.move_ids and not loser.bill_ids.filtered(lambda b: b.state == "posted")
-        commission = env["res.company"].browse(world.company_id)._welfare_accounts()["commission"]
         bills = winner.bill_ids
         assert bills and all(bill.state == "posted" for bill in bills)
-        lines = bills.invoice_line_ids.filtered(lambda l: l.account_id != commission)
-        assert len(lines) == len(candidates), "one bill line per use"
+        assert all(invoice.state == "posted" for invoice in winner.commission_invoice_ids)
+        # The provider's bill: one line per service category (and account), the full value
+        # of the uses; the uses themselves are in the settlement's annex.
+        lines = bills.invoice_line_ids
+        kinds = {(use.category_id, bool(use.transaction_id and use.sale_order_line_id)) for use in candidates}
+        assert len(lines) == len(kinds), "one bill line per service category"
         redeemed = -sum(candidates.mapped("amount"))
         assert bills.currency_id.compare_amounts(sum(lines.mapped("price_unit")), redeemed) == 0
         assert not (already_settled.with_env(env).settlement_id & settlements), "a use settled twice"
-        # Across every posted settlement bill: the test's two uses, billed once each (the
-        # bill names the voucher by the end of its code).
-        billed = env["account.move.line"].search(
+        # Across every confirmed settlement: the test's two uses, settled once each.
+        settled = env["welfare.voucher.move"].search(
             [
-                ("move_id.welfare_settlement_id", "!=", False),
-                ("parent_state", "=", "posted"),
-                ("name", "like", f"{code[-4:]} · "),
-                ("name", "like", TEST_MARK),
+                ("voucher_id.code", "=", code),
+                ("move_type", "=", "redeem"),
+                ("settlement_id.state", "in", ("confirmed", "paid")),
             ]
         )
-        assert len(billed) == 2
+        assert len(settled) == 2 and settled.settlement_id == winner
 
 
 def test_d_expiry_job_during_a_checkout(registry, server, world):
