@@ -93,7 +93,9 @@ class WelfareFund(models.Model):
         "(the service category's family eligibility); a grant follows its call, applied "
         "when the campaign selects the workers.",
     )
-    legal_reference = fields.Char(compute="_compute_type_rules", store=True, help="Printed on the voucher.")
+    legal_reference = fields.Char(
+        compute="_compute_legal_reference", help="Printed on the voucher, in the reader's language."
+    )
     regulation_id = fields.Many2one(
         "welfare.regulation",
         string="Regulation",
@@ -211,15 +213,22 @@ class WelfareFund(models.Model):
         rules = self._fund_type_rules()
         for fund in self:
             fund_rules = rules.get(fund.fund_type) or rules["regional_grant"]
-            for name in ("payment_mode", "apply_c3_ceiling", "family_rules", "legal_reference"):
+            for name in ("payment_mode", "apply_c3_ceiling", "family_rules"):
                 fund[name] = fund_rules[name]
 
-    @api.constrains("payment_mode", "apply_c3_ceiling")
+    @api.depends("fund_type")
+    @api.depends_context("lang")
+    def _compute_legal_reference(self):
+        rules = self._fund_type_rules()
+        for fund in self:
+            fund.legal_reference = rules.get(fund.fund_type, rules["regional_grant"])["legal_reference"]
+
+    @api.constrains("payment_mode", "apply_c3_ceiling", "family_rules")
     def _check_derived_rules(self):
-        """The payment rules come from the type: no caller sets them otherwise."""
+        """The payment and eligibility rules come from the type: no caller sets them otherwise."""
         for fund in self:
             rules = fund._type_rules()
-            if fund.payment_mode != rules["payment_mode"] or fund.apply_c3_ceiling != rules["apply_c3_ceiling"]:
+            if any(fund[name] != rules[name] for name in ("payment_mode", "apply_c3_ceiling", "family_rules")):
                 raise ValidationError(self.env._("The payment rules of %(fund)s come from its type.", fund=fund.name))
 
     @api.constrains("fund_type", "employer_id", "regulation_id", "call_reference", "category_ids")

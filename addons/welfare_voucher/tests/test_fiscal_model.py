@@ -87,6 +87,9 @@ class TestFiscalModel(WelfareVoucherCommon):
             self.assertEqual((fund.payment_mode, fund.apply_c3_ceiling, fund.family_rules), (mode, c3, family))
         self.assertNotIn("51", self.fund_grant.legal_reference, "a grant is not an employment benefit")
         self.assertIn("c.3-bis", self.fund_c2.legal_reference)
+        # Printed in the reader's language, never frozen in the creator's.
+        self.env["res.lang"]._activate_lang("it_IT")
+        self.assertIn("marzo", self.fund_c2.with_context(lang="it_IT").legal_reference)
 
     def test_invalid_combinations_are_impossible(self):
         """TUIR art. 51 c.2 (offered by regulation to all employees or categories) and
@@ -129,6 +132,8 @@ class TestFiscalModel(WelfareVoucherCommon):
             self.fund_grant.fund_type = "public_other"
         with self.assertRaisesRegex(ValidationError, "come from its type"), self.env.cr.savepoint():
             self.fund_c2.payment_mode = "copay"
+        with self.assertRaisesRegex(ValidationError, "come from its type"), self.env.cr.savepoint():
+            self.fund_grant.family_rules = True
 
     # ------------------------------------------------------------------
     # 2. employer welfare reaches categories of employees

@@ -15,7 +15,7 @@ from odoo import SUPERUSER_ID, api
 def migrate(env, version):
     env = api.Environment(env.cr, SUPERUSER_ID, {})
     funds = env["welfare.fund"].with_context(active_test=False).search([])
-    for fname in ("payment_mode", "apply_c3_ceiling", "family_rules", "legal_reference"):
+    for fname in ("payment_mode", "apply_c3_ceiling", "family_rules"):
         env.add_to_compute(funds._fields[fname], funds)
     funds.flush_recordset()
     for fund in funds:
