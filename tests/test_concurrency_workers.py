@@ -518,8 +518,53 @@ def test_b_shop_and_provider_spend_the_same_voucher(registry, server, world):
         follow(shop, applied)
 
 
+def provider_einvoice(env, settlement):
+    """The provider's e-invoice for what the statement asks it to invoice (the shop sales
+    of the other scenarios), as SdI brings it in: one line per VAT treatment, at the
+    purchase tax of the same rate and Natura, quoting the settlement's number."""
+    lines = settlement.line_ids.filtered(lambda l: l.kind != "third_party")
+    if not lines:
+        return env["account.move"]
+    commands = []
+    for taxes, group in lines.grouped(lambda l: l.tax_ids).items():
+        purchase = env["account.tax"]
+        for tax in taxes:
+            purchase |= env["account.tax"].search(
+                [
+                    ("company_id", "=", settlement.company_id.id),
+                    ("type_tax_use", "=", "purchase"),
+                    ("amount_type", "=", tax.amount_type),
+                    ("amount", "=", tax.amount),
+                    ("l10n_it_exempt_reason", "=", tax.l10n_it_exempt_reason),
+                    ("price_include", "=", False),
+                ],
+                limit=1,
+            )
+        commands.append(
+            Command.create(
+                {
+                    "name": f"Vendite welfare ({TEST_MARK})",
+                    "quantity": 1,
+                    "price_unit": sum(group.mapped("amount_untaxed")),
+                    "tax_ids": [Command.set(purchase.ids)],
+                }
+            )
+        )
+    return env["account.move"].create(
+        {
+            "move_type": "in_invoice",
+            "partner_id": lines.provider_id.id,
+            "company_id": settlement.company_id.id,
+            "invoice_date": settlement.date_to,
+            "invoice_origin": settlement.name,
+            "ref": f"FT-{settlement.name}",
+            "invoice_line_ids": commands,
+        }
+    )
+
+
 def test_c_two_settlements_of_the_same_period(registry, server, world):
-    """Two accountants settle the same period at once: each use is settled and billed
+    """Two accountants settle the same period at once: each use is settled and paid
     once, by one settlement."""
     with db_env(registry) as env:
         voucher = world.issue(env, 300.0)
@@ -558,22 +603,33 @@ def test_c_two_settlements_of_the_same_period(registry, server, world):
         "company_id": world.company_id,
     }
 
-    def settle(client):
+    def compute(client):
         settlement_id, error = client.call("welfare.settlement", "create", values)
         assert error is None, f"creating a settlement: {error}"
         _done, compute_error = client.call("welfare.settlement", "action_compute", [settlement_id])
-        _done, confirm_error = client.call("welfare.settlement", "action_confirm", [settlement_id])
-        return settlement_id, compute_error, confirm_error
+        return settlement_id, compute_error
 
-    outcomes = fire(*[lambda c=c: settle(c) for c in accountants])
-
-    for _settlement_id, compute_error, confirm_error in outcomes:
-        for error in (compute_error, confirm_error):
-            assert error is None or error[0] in CLEAN_REFUSALS, f"not a clean refusal: {error}"
+    outcomes = fire(*[lambda c=c: compute(c) for c in accountants])
+    for _settlement_id, compute_error in outcomes:
+        assert compute_error is None or compute_error[0] in CLEAN_REFUSALS, f"not a clean refusal: {compute_error}"
     computed = [outcome for outcome in outcomes if outcome[1] is None]
     assert len(computed) == 1, f"exactly one settlement computes the period: {outcomes}"
-    winner_id, _compute_error, confirm_error = computed[0]
-    assert confirm_error is None, f"the computed settlement could not be confirmed: {confirm_error}"
+    winner_id = computed[0][0]
+    # The provider's e-invoice arrives for the shop sales of the period, if any.
+    with db_env(registry) as env:
+        provider_einvoice(env, env["welfare.settlement"].browse(winner_id))
+    # Both accountants confirm their settlement at once: only the computed one can be.
+    confirms = fire(
+        *[
+            lambda c=c, o=o: c.call("welfare.settlement", "action_confirm", [o[0]])[1]
+            for c, o in zip(accountants, outcomes, strict=True)
+        ]
+    )
+    for (settlement_id, _compute_error), confirm_error in zip(outcomes, confirms, strict=True):
+        if settlement_id == winner_id:
+            assert confirm_error is None, f"the computed settlement could not be confirmed: {confirm_error}"
+        else:
+            assert confirm_error and confirm_error[0] in CLEAN_REFUSALS, f"not a clean refusal: {confirm_error}"
     with db_env(registry) as env:
         assert_money_sound(env.cr)
         settlements = env["welfare.settlement"].browse([outcome[0] for outcome in outcomes])
@@ -582,17 +638,15 @@ def test_c_two_settlements_of_the_same_period(registry, server, world):
         candidates = candidates.with_env(env)
         assert candidates.settlement_id == winner, "every use of the period is settled, by the one settlement"
         assert winner.state == "confirmed" and loser.state == "draft"
-        assert not loser.move_ids and not loser.bill_ids.filtered(lambda b: b.state == "posted")
-        bills = winner.bill_ids
-        assert bills and all(bill.state == "posted" for bill in bills)
+        assert not loser.move_ids and not loser.line_ids and not loser.payment_order_ids
+        assert all(bill.state == "posted" for bill in winner.bill_ids)
         assert all(invoice.state == "posted" for invoice in winner.commission_invoice_ids)
-        # The provider's bill: one line per service category (and account), the full value
-        # of the uses; the uses themselves are in the settlement's annex.
-        lines = bills.invoice_line_ids
-        kinds = {(use.category_id, bool(use.transaction_id and use.sale_order_line_id)) for use in candidates}
-        assert len(lines) == len(kinds), "one bill line per service category"
-        redeemed = -sum(candidates.mapped("amount"))
-        assert bills.currency_id.compare_amounts(sum(lines.mapped("price_unit")), redeemed) == 0
+        # The uses in person (grant credit: multi-purpose vouchers) are paid on one
+        # payment order, for their full value; the uses themselves are in the annex.
+        in_person = candidates.filtered(lambda m: not m.transaction_id and not m.sale_order_line_id)
+        redeemed = -sum(in_person.mapped("amount"))
+        payable = winner._payable_lines()
+        assert winner.currency_id.compare_amounts(-sum(payable.mapped("balance")), redeemed) == 0
         assert not (already_settled.with_env(env).settlement_id & settlements), "a use settled twice"
         # Across every confirmed settlement: the test's two uses, settled once each.
         settled = env["welfare.voucher.move"].search(

@@ -24,9 +24,9 @@ class WelfareVoucherPortal(CustomerPortal):
         if "welfare_settlement_count" in counters:
             partner = request.env.user.commercial_partner_id
             values["welfare_settlement_count"] = (
-                request.env["account.move"]
+                request.env["welfare.settlement.line"]
                 .sudo()
-                .search_count([("partner_id", "=", partner.id), ("welfare_settlement_id", "!=", False)])
+                .search_count([("provider_id", "=", partner.id), ("settlement_id.state", "!=", "cancelled")])
                 if partner.is_welfare_provider or partner.is_welfare_producer
                 else 0
             )
@@ -95,17 +95,31 @@ class WelfareVoucherPortal(CustomerPortal):
         provider = request.env.user.commercial_partner_id
         if not (provider.is_welfare_provider or provider.is_welfare_producer):
             raise AccessError(request.env._("Only network providers have settlements."))
-        # The settlement covers every provider: show only this provider's own bills.
+        # A settlement covers every provider: show only this provider's own statement lines
+        # and documents.
+        lines = (
+            request.env["welfare.settlement.line"]
+            .sudo()
+            .search(
+                [("provider_id", "=", provider.id), ("settlement_id.state", "!=", "cancelled")],
+                order="id desc",
+                limit=200,
+            )
+        )
         bills = (
             request.env["account.move"]
             .sudo()
             .search(
                 [
-                    ("partner_id", "=", provider.id),
                     ("welfare_settlement_id", "!=", False),
                     ("state", "!=", "cancel"),
+                    "|",
+                    ("commercial_partner_id", "=", provider.id),
+                    "&",
+                    ("move_type", "=", "entry"),
+                    ("line_ids.partner_id", "=", provider.id),
                 ],
-                order="invoice_date desc, id desc",
+                order="date desc, id desc",
             )
         )
         values = self._prepare_portal_layout_values()
@@ -113,6 +127,7 @@ class WelfareVoucherPortal(CustomerPortal):
             {
                 "page_name": "welfare_settlements",
                 "bills": bills,
+                "statements": lines.grouped("settlement_id"),
                 "uses": request.env["welfare.voucher.move"].search(
                     [("provider_id", "=", provider.id), ("move_type", "in", ("redeem", "refund"))], limit=100
                 ),

@@ -5,11 +5,13 @@ from . import welfare_voucher
 from . import welfare_voucher_move
 from . import welfare_voucher_hold
 from . import welfare_settlement
+from . import welfare_settlement_line
 from . import payment_provider
 from . import payment_transaction
 from . import sale_order
 from . import sale_order_line
 from . import account_move
+from . import account_move_line
 from . import account_chart_template
 from . import res_company
 from . import res_partner

@@ -1,10 +1,54 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
 
 
 class AccountMove(models.Model):
     _inherit = "account.move"
 
-    welfare_settlement_id = fields.Many2one("welfare.settlement", readonly=True, copy=False, index=True)
+    welfare_settlement_id = fields.Many2one(
+        "welfare.settlement",
+        string="Welfare Settlement",
+        copy=False,
+        index=True,
+        domain="[('state', '=', 'draft'), ('company_id', '=', company_id)]",
+        help="On a provider's invoice: the settlement statement it invoices (docs/fiscal-model.md, flow e). "
+        "Invoices quoting the settlement's number are linked by the settlement itself.",
+    )
+
+    def write(self, vals):
+        if "welfare_settlement_id" in vals and not self.env.su:
+            # Only a provider's draft invoice is linked by hand to a draft settlement; the
+            # settlement's own documents are its own.
+            for move in self:
+                if move.move_type not in ("in_invoice", "in_refund") or move.state != "draft":
+                    raise UserError(self.env._("Only a provider's draft invoice can be linked to a settlement."))
+                if move.welfare_settlement_id and move.welfare_settlement_id.state != "draft":
+                    raise UserError(
+                        self.env._(
+                            "%(bill)s belongs to settlement %(settlement)s, which is confirmed: cancel it first.",
+                            bill=move.display_name,
+                            settlement=move.welfare_settlement_id.name,
+                        )
+                    )
+            settlement = self.env["welfare.settlement"].browse(vals["welfare_settlement_id"])
+            if settlement and settlement.state != "draft":
+                raise UserError(self.env._("Invoices can only be linked to a draft settlement."))
+        return super().write(vals)
+
+    @api.constrains("welfare_settlement_id", "partner_id")
+    def _check_welfare_settlement_provider(self):
+        for move in self.filtered(lambda m: m.welfare_settlement_id and m.move_type in ("in_invoice", "in_refund")):
+            lines = move.welfare_settlement_id.sudo().line_ids.filtered(
+                lambda l: l.kind in ("purchase", "service_voucher")
+            )
+            if move.commercial_partner_id not in lines.provider_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(partner)s has nothing to invoice in settlement %(settlement)s.",
+                        partner=move.commercial_partner_id.display_name,
+                        settlement=move.welfare_settlement_id.name,
+                    )
+                )
 
     def _post(self, soft=True):
         """A credit note on an order paid with welfare gives the credit back to the

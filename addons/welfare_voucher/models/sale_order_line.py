@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 # Changes to these fields change what a line costs or what it is.
 WELFARE_PRICE_FIELDS = {
@@ -19,6 +19,15 @@ class SaleOrderLine(models.Model):
     welfare credit plans the hold again (sale.order._welfare_cart_changed)."""
 
     _inherit = "sale.order.line"
+
+    welfare_settlement_id = fields.Many2one(
+        "welfare.settlement",
+        string="Provider Settlement",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The settlement that pays the provider for this sale (the network bought it at its whole price).",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

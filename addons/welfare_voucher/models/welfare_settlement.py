@@ -1,16 +1,27 @@
+from datetime import datetime, time, timedelta
+
+from markupsafe import Markup
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL
+
+from .welfare_settlement_line import INVOICED_KINDS, tax_key
 
 
 class WelfareSettlement(models.Model):
-    """Pays providers exactly once for the vouchers they redeemed in a period.
+    """Pays providers exactly once for what the network owes them for a period
+    (docs/fiscal-model.md, flow e).
 
-    Per provider: a vendor bill for what its services were worth, one line per service
-    category (and account), the per-use detail in the settlement's annex; and the
-    network's own invoice for its commission, one line per rate, with VAT: the
-    commission is the network's taxable service, never a deduction on the provider's
-    bill (docs/fiscal-model.md)."""
+    The settlement is a statement, never the provider's invoice: per provider, one line
+    per kind, service category and VAT treatment (welfare.settlement.line). For the shop
+    sales and the service vouchers the provider issues its own e-invoice (FatturaPA),
+    which arrives from SdI as a vendor bill and is matched to the statement per VAT
+    treatment, and per service voucher where the invoice names it: a difference blocks
+    the payment. The voucher share of services the provider sold to the worker itself
+    (multi-purpose vouchers) is paid on a payment order, outside VAT. The network's
+    commission is its own taxable service, on its own invoice with VAT, never a
+    deduction on the provider's invoice."""
 
     _name = "welfare.settlement"
     _description = "Provider Settlement"
@@ -18,7 +29,20 @@ class WelfareSettlement(models.Model):
     _order = "date_to desc, id desc"
     # The state moves only through action_compute/confirm/cancel (each use is paid once).
     _welfare_guarded_fields = frozenset(
-        {"name", "state", "confirmed", "cancelled", "move_ids", "bill_ids", "commission_invoice_ids", "company_id"}
+        {
+            "name",
+            "state",
+            "confirmed",
+            "cancelled",
+            "move_ids",
+            "line_ids",
+            "sale_line_ids",
+            "credit_line_ids",
+            "bill_ids",
+            "payment_order_ids",
+            "commission_invoice_ids",
+            "company_id",
+        }
     )
     _check_company_auto = True
 
@@ -39,8 +63,20 @@ class WelfareSettlement(models.Model):
     confirmed = fields.Boolean(readonly=True, copy=False)
     cancelled = fields.Boolean(readonly=True, copy=False)
     move_ids = fields.One2many("welfare.voucher.move", "settlement_id", string="Voucher Uses")
+    line_ids = fields.One2many("welfare.settlement.line", "settlement_id", string="Statement")
+    sale_line_ids = fields.One2many("sale.order.line", "welfare_settlement_id", string="Shop Sales")
+    credit_line_ids = fields.One2many("account.move.line", "welfare_settlement_id", string="Credit Notes to Workers")
     bill_ids = fields.One2many(
-        "account.move", "welfare_settlement_id", string="Vendor Bills", domain=[("move_type", "=", "in_invoice")]
+        "account.move",
+        "welfare_settlement_id",
+        string="Providers' Invoices",
+        domain=[("move_type", "in", ("in_invoice", "in_refund"))],
+    )
+    payment_order_ids = fields.One2many(
+        "account.move",
+        "welfare_settlement_id",
+        string="Payment Orders",
+        domain=[("move_type", "=", "entry")],
     )
     commission_invoice_ids = fields.One2many(
         "account.move",
@@ -49,34 +85,81 @@ class WelfareSettlement(models.Model):
         domain=[("move_type", "=", "out_invoice")],
     )
     bill_count = fields.Integer(compute="_compute_amounts")
-    amount_redeemed = fields.Monetary(compute="_compute_amounts", string="Redeemed")
+    amount_redeemed = fields.Monetary(compute="_compute_amounts", string="Welfare Credit Used")
     amount_commission = fields.Monetary(compute="_compute_amounts", string="Commission")
     amount_due = fields.Monetary(compute="_compute_amounts", string="Due to Providers")
+    invoice_state = fields.Selection(
+        [
+            ("none", "Nothing to invoice"),
+            ("awaiting", "Awaiting invoices"),
+            ("mismatch", "Mismatch"),
+            ("matched", "Matched"),
+        ],
+        string="Providers' Invoices",
+        compute="_compute_invoice_match",
+    )
+    invoice_match_html = fields.Html(string="Invoice Match", compute="_compute_invoice_match", sanitize=False)
 
     _sql_constraints = [
         ("dates_order", "CHECK(date_to >= date_from)", "The period ends before it starts."),
     ]
 
-    @api.depends("confirmed", "cancelled", "bill_ids.payment_state")
+    @api.depends(
+        "confirmed",
+        "cancelled",
+        "bill_ids.payment_state",
+        "payment_order_ids.line_ids.amount_residual",
+    )
     def _compute_state(self):
         for settlement in self:
-            bills = settlement.bill_ids
             if settlement.cancelled:
                 settlement.state = "cancelled"
             elif not settlement.confirmed:
                 settlement.state = "draft"
-            elif bills and all(b.payment_state in ("paid", "in_payment") for b in bills):
+            elif settlement._is_paid():
                 settlement.state = "paid"
             else:
                 settlement.state = "confirmed"
 
-    @api.depends("move_ids.amount", "bill_ids.amount_total", "commission_invoice_ids.amount_untaxed")
+    def _payable_lines(self):
+        """The payment orders' lines the providers are paid on."""
+        return self.payment_order_ids.line_ids.filtered(lambda l: l.account_id.account_type == "liability_payable")
+
+    def _is_paid(self):
+        self.ensure_one()
+        bills = self.bill_ids.filtered(lambda b: b.state == "posted")
+        orders = self._payable_lines()
+        if not bills and not orders:
+            return False
+        return all(b.payment_state in ("paid", "in_payment") for b in bills) and all(l.reconciled for l in orders)
+
+    @api.depends("move_ids.amount", "line_ids.amount_total", "bill_ids", "commission_invoice_ids.amount_untaxed")
     def _compute_amounts(self):
         for settlement in self:
             settlement.amount_redeemed = -sum(settlement.move_ids.mapped("amount"))
-            settlement.amount_due = sum(settlement.bill_ids.mapped("amount_total"))
+            settlement.amount_due = sum(settlement.line_ids.mapped("amount_total"))
             settlement.amount_commission = sum(settlement.commission_invoice_ids.mapped("amount_untaxed"))
             settlement.bill_count = len(settlement.bill_ids)
+
+    @api.depends(
+        "line_ids.amount_total",
+        "bill_ids.state",
+        "bill_ids.invoice_line_ids.price_total",
+        "bill_ids.invoice_line_ids.tax_ids",
+    )
+    def _compute_invoice_match(self):
+        for settlement in self:
+            groups = settlement._invoice_match_groups()
+            states = {group["state"] for group in groups.values()}
+            if not groups:
+                settlement.invoice_state = "none"
+            elif "mismatch" in states:
+                settlement.invoice_state = "mismatch"
+            elif "awaiting" in states:
+                settlement.invoice_state = "awaiting"
+            else:
+                settlement.invoice_state = "matched"
+            settlement.invoice_match_html = settlement._invoice_match_table(groups)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -84,6 +167,24 @@ class WelfareSettlement(models.Model):
             if vals.get("name", self.env._("New")) == self.env._("New"):
                 vals["name"] = self.env["ir.sequence"].next_by_code("welfare.settlement") or self.env._("New")
         return super().create(vals_list)
+
+    # --- what is settled -----------------------------------------------------
+
+    def _lock_unsettled(self, records, table):
+        """Lock ``records`` still free, so that two settlements running at once cannot take
+        the same use twice; returns those that are."""
+        if not records:
+            return records
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM %s WHERE id IN %s AND welfare_settlement_id IS NULL FOR UPDATE",
+                SQL.identifier(table),
+                tuple(records.ids),
+            )
+        )
+        locked = {row[0] for row in self.env.cr.fetchall()}
+        records.invalidate_recordset(["welfare_settlement_id"])
+        return records.filtered(lambda r: r.id in locked and not r.welfare_settlement_id)
 
     def _candidate_moves(self):
         """Redemptions and refunds at providers in the period, not settled yet, locked so
@@ -112,6 +213,49 @@ class WelfareSettlement(models.Model):
             moves = moves.filtered(lambda m: m.id in locked and not m.settlement_id)
         return moves
 
+    def _candidate_sale_lines(self):
+        """The providers' listings the network sold in the shop in the period (confirmed
+        orders), whoever paid them: the network bought them at their whole price."""
+        self.ensure_one()
+        start = datetime.combine(self.date_from, time.min)
+        end = datetime.combine(self.date_to + timedelta(days=1), time.min)
+        provider_field = "product_id.product_tmpl_id.welfare_provider_id.commercial_partner_id"
+        domain = [
+            ("company_id", "=", self.company_id.id),
+            ("state", "=", "sale"),
+            ("display_type", "=", False),
+            ("product_id.product_tmpl_id.welfare_provider_id", "!=", False),
+            ("welfare_settlement_id", "=", False),
+            ("order_id.date_order", ">=", start),
+            ("order_id.date_order", "<", end),
+        ]
+        if self.provider_ids:
+            domain.append((provider_field, "in", self.provider_ids.ids))
+        lines = self.env["sale.order.line"].sudo().search(domain)
+        return self._lock_unsettled(lines, "sale_order_line")
+
+    def _candidate_credit_lines(self):
+        """Credit notes to workers for the providers' listings, posted in the period: the
+        provider credits the network in turn."""
+        self.ensure_one()
+        domain = [
+            ("company_id", "=", self.company_id.id),
+            ("parent_state", "=", "posted"),
+            ("move_id.move_type", "=", "out_refund"),
+            ("display_type", "=", "product"),
+            ("sale_line_ids", "!=", False),
+            ("product_id.product_tmpl_id.welfare_provider_id", "!=", False),
+            ("welfare_settlement_id", "=", False),
+            ("date", ">=", self.date_from),
+            ("date", "<=", self.date_to),
+        ]
+        if self.provider_ids:
+            domain.append(
+                ("product_id.product_tmpl_id.welfare_provider_id.commercial_partner_id", "in", self.provider_ids.ids)
+            )
+        lines = self.env["account.move.line"].sudo().search(domain)
+        return self._lock_unsettled(lines, "account_move_line")
+
     def _commission_percent(self, provider, category, on_date):
         """The commission of the convention covering ``category`` (never changed on an
         active convention: see welfare.convention.write)."""
@@ -125,71 +269,93 @@ class WelfareSettlement(models.Model):
         )[:1]
         return convention.commission_percent if convention else 0.0
 
+    def _free_settled(self):
+        """Give back what this settlement took, so that it can be settled again."""
+        self.move_ids.sudo().write({"settlement_id": False})
+        self.sale_line_ids.sudo().write({"welfare_settlement_id": False})
+        self.credit_line_ids.sudo().write({"welfare_settlement_id": False})
+        self.line_ids.sudo().unlink()
+
     def action_compute(self):
-        """Collect every unsettled use of the period and draft one bill per provider."""
+        """Collect every unsettled use and shop sale of the period, write the statement
+        per provider, draft the network's commission invoices and match the providers'
+        invoices already received."""
         self._welfare_check_settler()
         accounts = self.company_id._welfare_accounts()
         for settlement in self:
             if settlement.state != "draft":
                 raise UserError(self.env._("Only draft settlements can be computed."))
             # Its own draft documents, re-made below (the back office computes without posting rights).
-            documents = settlement.sudo().bill_ids | settlement.sudo().commission_invoice_ids
-            documents.filtered(lambda b: b.state == "draft").unlink()
-            settlement.move_ids.sudo().write({"settlement_id": False})
+            own = settlement.sudo().commission_invoice_ids | settlement.sudo().payment_order_ids
+            own.filtered(lambda b: b.state == "draft").unlink()
+            settlement.sudo()._free_settled()
             moves = settlement._candidate_moves()
-            if not moves:
+            sale_lines = settlement._candidate_sale_lines()
+            credit_lines = settlement._candidate_credit_lines()
+            if not (moves or sale_lines or credit_lines):
                 raise UserError(self.env._("Nothing to settle in this period."))
             moves.write({"settlement_id": settlement.id})
-            bills, commissions = [], []
+            sale_lines.write({"welfare_settlement_id": settlement.id})
+            credit_lines.write({"welfare_settlement_id": settlement.id})
+            line_values = settlement._statement_values(moves, sale_lines, credit_lines, accounts)
+            self.env["welfare.settlement.line"].sudo().create(line_values)
+            commissions = []
             for provider, provider_moves in moves.grouped("provider_id").items():
-                bills.append(settlement._bill_values(provider, provider_moves, accounts))
                 if commission := settlement._commission_invoice_values(provider, provider_moves, accounts):
                     commissions.append(commission)
-            self.env["account.move"].sudo().create(bills + commissions)
+            self.env["account.move"].sudo().create(commissions)
+        self._match_invoices()
         return True
 
-    def _bill_values(self, provider, moves, accounts):
-        """The provider's bill: what its services were worth, one line per service
-        category and account (shop sales go to the product's expense account, in-person
-        uses to the providers to settle); each use is in the settlement's annex."""
+    def _statement_values(self, moves, sale_lines, credit_lines, accounts):
+        """The statement: per provider, kind, category, VAT treatment and account, how
+        many uses and how much (VAT included)."""
         self.ensure_one()
         totals = {}
-        for move in moves:
-            if move.transaction_id and move.sale_order_line_id:
-                account = move.sale_order_line_id.product_id._get_product_accounts()["expense"]
-            else:
-                account = accounts["to_settle"]
-            key = (move.category_id, account)
-            count, amount = totals.get(key, (0, 0.0))
+        line_model = self.env["welfare.settlement.line"]
+
+        def add(provider, kind, category, taxes, account, amount, untaxed):
+            key = (provider, kind, category, taxes, account)
+            count, total, total_untaxed = totals.get(key, (0, 0.0, 0.0))
+            totals[key] = (count + 1, total + amount, total_untaxed + untaxed)
+
+        for line in sale_lines:
+            template = line.product_id.product_tmpl_id
+            account = line.product_id._get_product_accounts()["expense"]
+            provider = template.welfare_provider_id.commercial_partner_id
+            category = template.welfare_category_id
+            add(provider, "purchase", category, line.tax_id, account, line.price_total, line.price_subtotal)
+        for line in credit_lines:
+            template = line.product_id.product_tmpl_id
+            account = line.product_id._get_product_accounts()["expense"]
+            provider = template.welfare_provider_id.commercial_partner_id
+            category = template.welfare_category_id
+            add(provider, "purchase", category, line.tax_ids, account, -line.price_total, -line.price_subtotal)
+        # Voucher uses in the shop are paid with the sale they belong to, above.
+        for move in moves.filtered(lambda m: not m.transaction_id and not m.sale_order_line_id):
+            provider = move.provider_id.commercial_partner_id
             # A redemption is negative on the voucher, a refund positive.
-            totals[key] = (count + 1, amount - move.amount)
-        lines = [
-            Command.create(
-                {
-                    "name": self.env._(
-                        "%(category)s: %(count)s voucher uses from %(date_from)s to %(date_to)s (annex %(name)s)",
-                        category=category.display_name or "-",
-                        count=count,
-                        date_from=format_date(self.env, self.date_from),
-                        date_to=format_date(self.env, self.date_to),
-                        name=self.name,
-                    ),
-                    "quantity": 1,
-                    "price_unit": self.currency_id.round(amount),
-                    "account_id": account.id,
-                    "tax_ids": [Command.clear()],
-                }
-            )
-            for (category, account), (count, amount) in sorted(
-                totals.items(), key=lambda kv: kv[0][0].display_name or ""
+            amount = -move.amount
+            if move.fund_id.payment_mode == "full_value":
+                taxes = (move.listing_id.taxes_id or move.category_id.tax_ids).filtered(
+                    lambda t, company=self.company_id: t.company_id == company
+                )
+                untaxed = line_model._untaxed(taxes, amount, self.currency_id)
+                add(provider, "service_voucher", move.category_id, taxes, accounts["to_settle"], amount, untaxed)
+            else:
+                no_vat = self.env["account.tax"]
+                add(provider, "third_party", move.category_id, no_vat, accounts["to_settle"], amount, amount)
+        return [
+            line_model._values(self, provider, kind, category, taxes, account, count, total, untaxed)
+            for (provider, kind, category, taxes, account), (count, total, untaxed) in sorted(
+                totals.items(), key=lambda kv: (kv[0][0].display_name or "", kv[0][1], kv[0][2].display_name or "")
             )
         ]
-        return self._document_values("in_invoice", provider, lines)
 
     def _commission_invoice_values(self, provider, moves, accounts):
         """The network's invoice to the provider for its commission: one line per rate of
-        the conventions, on the net of the period's uses, with the company's sales VAT
-        (the network's own taxable service). None when there is no commission."""
+        the conventions, on the net of the period's welfare uses, with the company's sales
+        VAT (the network's own taxable service). None when there is no commission."""
         self.ensure_one()
         currency = self.currency_id
         bases = {}
@@ -219,13 +385,8 @@ class WelfareSettlement(models.Model):
                 )
         if not lines:
             return None
-        return self._document_values("out_invoice", provider, lines)
-
-    def _document_values(self, move_type, provider, lines):
-        """A settlement's document for ``provider``, dated at the end of the period."""
-        self.ensure_one()
         return {
-            "move_type": move_type,
+            "move_type": "out_invoice",
             "partner_id": provider.id,
             "invoice_date": self.date_to,
             "date": self.date_to,
@@ -235,41 +396,275 @@ class WelfareSettlement(models.Model):
             "invoice_line_ids": lines,
         }
 
+    # --- the providers' invoices ---------------------------------------------
+
+    def _invoice_match_groups(self):
+        """Per provider and VAT treatment, what the statement expects the provider to
+        invoice and what its invoices linked to the settlement carry.
+
+        Returns {(provider, tax_key): {"expected", "expected_untaxed", "invoiced",
+        "invoiced_untaxed", "state", "label", "uses"}}; ``uses`` lists the service
+        vouchers an invoice line names with a different amount."""
+        self.ensure_one()
+        currency = self.currency_id
+        groups = {}
+
+        def group(provider, key, label):
+            return groups.setdefault(
+                (provider, key),
+                {
+                    "expected": 0.0,
+                    "expected_untaxed": 0.0,
+                    "invoiced": 0.0,
+                    "invoiced_untaxed": 0.0,
+                    "label": label,
+                    "uses": [],
+                },
+            )
+
+        invoiced_lines = self.line_ids.filtered(lambda l: l.kind in INVOICED_KINDS)
+        for line in invoiced_lines:
+            data = group(line.provider_id, tax_key(line.tax_ids), ", ".join(line.tax_ids.mapped("name")))
+            data["expected"] += line.amount_total
+            data["expected_untaxed"] += line.amount_untaxed
+        bills = self.bill_ids.filtered(lambda b: b.state != "cancel")
+        service_vouchers = {
+            move.service_voucher_number: -move.amount for move in self.move_ids if move.service_voucher_number
+        }
+        for bill in bills:
+            sign = -1 if bill.move_type == "in_refund" else 1
+            provider = bill.commercial_partner_id
+            for bill_line in bill.invoice_line_ids.filtered(lambda l: l.display_type == "product"):
+                data = group(provider, tax_key(bill_line.tax_ids), ", ".join(bill_line.tax_ids.mapped("name")))
+                data["invoiced"] += sign * bill_line.price_total
+                data["invoiced_untaxed"] += sign * bill_line.price_subtotal
+                # Per use: an invoice line naming a service voucher carries its price.
+                for number, amount in service_vouchers.items():
+                    if number in (bill_line.name or "") and currency.compare_amounts(
+                        sign * bill_line.price_total, amount
+                    ):
+                        data["uses"].append((number, amount, sign * bill_line.price_total))
+        invoiced_providers = bills.commercial_partner_id
+        for (provider, _key), data in groups.items():
+            if provider not in invoiced_providers:
+                data["state"] = "awaiting"
+            elif (
+                currency.compare_amounts(data["expected"], data["invoiced"])
+                or currency.compare_amounts(data["expected_untaxed"], data["invoiced_untaxed"])
+                or data["uses"]
+            ):
+                data["state"] = "mismatch"
+            else:
+                data["state"] = "matched"
+        return groups
+
+    def _invoice_match_table(self, groups):
+        """The match, as the back office and accounting read it on the settlement."""
+        if not groups:
+            return False
+        currency = self.currency_id
+        labels = dict(self.env["welfare.settlement.line"]._fields["match_state"]._description_selection(self.env))
+        rows = Markup("").join(
+            Markup(
+                "<tr class='o_welfare_match_%s'><td>%s</td><td>%s</td><td class='text-end'>%s</td>"
+                "<td class='text-end'>%s</td><td>%s</td></tr>"
+            )
+            % (
+                data["state"],
+                provider.display_name,
+                data["label"] or self.env._("No VAT"),
+                currency.format(data["expected"]),
+                currency.format(data["invoiced"]),
+                labels[data["state"]]
+                + "".join(
+                    self.env._(
+                        " · %(number)s: %(expected)s expected, %(invoiced)s invoiced",
+                        number=number,
+                        expected=currency.format(expected),
+                        invoiced=currency.format(invoiced),
+                    )
+                    for number, expected, invoiced in data["uses"]
+                ),
+            )
+            for (provider, _key), data in sorted(groups.items(), key=lambda kv: kv[0][0].display_name or "")
+        )
+        head = Markup(
+            "<tr><th>%s</th><th>%s</th><th class='text-end'>%s</th><th class='text-end'>%s</th><th>%s</th></tr>"
+        ) % (
+            self.env._("Provider"),
+            self.env._("VAT"),
+            self.env._("Expected"),
+            self.env._("Invoiced"),
+            self.env._("Status"),
+        )
+        return Markup(
+            "<table class='table table-sm o_welfare_invoice_match'><thead>%s</thead><tbody>%s</tbody></table>"
+        ) % (
+            head,
+            rows,
+        )
+
+    def _match_invoices(self):
+        """Link the providers' invoices received for this settlement: vendor bills and
+        credit notes of a provider of the statement that quote the settlement's number
+        (FatturaPA <DatiOrdineAcquisto><IdDocumento>, imported as the bill's origin, or
+        its reference or payment reference). Others are linked by hand on the bill."""
+        for settlement in self.filtered(lambda s: s.state == "draft"):
+            providers = settlement.line_ids.filtered(lambda l: l.kind in INVOICED_KINDS).provider_id
+            if not providers:
+                continue
+            bills = (
+                self.env["account.move"]
+                .sudo()
+                .search(
+                    [
+                        ("company_id", "=", settlement.company_id.id),
+                        ("move_type", "in", ("in_invoice", "in_refund")),
+                        ("state", "!=", "cancel"),
+                        ("commercial_partner_id", "in", providers.ids),
+                        ("welfare_settlement_id", "=", False),
+                        "|",
+                        "|",
+                        ("invoice_origin", "ilike", settlement.name),
+                        ("ref", "ilike", settlement.name),
+                        ("payment_reference", "ilike", settlement.name),
+                    ]
+                )
+            )
+            if bills:
+                bills.write({"welfare_settlement_id": settlement.id})
+                settlement.sudo().message_post(
+                    body=self.env._(
+                        "Providers' invoices matched: %(bills)s.",
+                        bills=", ".join(bills.mapped(lambda b: b.ref or b.name)),
+                    )
+                )
+        return True
+
+    def action_match_invoices(self):
+        """Look for the providers' invoices received since the statement was made."""
+        self._welfare_check_settler()
+        self._match_invoices()
+        return True
+
+    # --- confirmation, payment, cancellation ---------------------------------
+
     def _welfare_check_settler(self):
         self._welfare_check_group("welfare_network.group_welfare_backoffice", "account.group_account_invoice")
         self.check_access("write")
 
+    def _check_invoices_match(self):
+        self.ensure_one()
+        problems = [
+            self.env._(
+                "%(provider)s, VAT %(vat)s: expected %(expected)s, invoiced %(invoiced)s",
+                provider=provider.display_name,
+                vat=data["label"] or self.env._("none"),
+                expected=self.currency_id.format(data["expected"]),
+                invoiced=self.currency_id.format(data["invoiced"]),
+            )
+            for (provider, _key), data in self._invoice_match_groups().items()
+            if data["state"] != "matched"
+        ]
+        if problems:
+            raise UserError(
+                self.env._(
+                    "The providers' invoices do not match the statement of %(name)s, so nothing can be paid yet:\n"
+                    "%(problems)s\nLink the missing invoices, or ask the provider for a credit note or a corrected "
+                    "invoice.",
+                    name=self.name,
+                    problems="\n".join(problems),
+                )
+            )
+
+    def _book_matched_bills(self):
+        """Put each line of the providers' draft invoices on the statement's account for
+        its VAT treatment (shop sales: the product's expense; in-person service vouchers:
+        the providers to settle), where the statement has one."""
+        self.ensure_one()
+        accounts = {}
+        for line in self.line_ids.filtered(lambda l: l.kind in INVOICED_KINDS):
+            accounts.setdefault((line.provider_id, tax_key(line.tax_ids)), set()).add(line.account_id)
+        for bill in self.bill_ids.filtered(lambda b: b.state == "draft"):
+            for bill_line in bill.invoice_line_ids.filtered(lambda l: l.display_type == "product"):
+                candidates = accounts.get((bill.commercial_partner_id, tax_key(bill_line.tax_ids)), set())
+                if len(candidates) == 1:
+                    account = next(iter(candidates))
+                    if bill_line.account_id != account:
+                        bill_line.account_id = account
+
+    def _payment_order_values(self, accounts):
+        """Per provider, the voucher share of the services it sold to workers itself
+        (multi-purpose vouchers): outside VAT, no invoice, paid on a payment order
+        (Dr providers to settle / Cr the provider's payable)."""
+        self.ensure_one()
+        totals = {}
+        for line in self.line_ids.filtered(lambda l: l.kind == "third_party"):
+            totals[line.provider_id] = totals.get(line.provider_id, 0.0) + line.amount_total
+        return [
+            (provider, amount)
+            for provider, amount in totals.items()
+            if self.currency_id.compare_amounts(amount, 0) != 0
+        ]
+
     def action_confirm(self):
-        """Accounting: post the vendor bills, the providers are owed what they redeemed."""
+        """Accounting: the providers' invoices match the statement; post them, the
+        payment orders and the commission invoices. The providers are owed what the
+        statement says."""
         self._welfare_check_group("account.group_account_invoice")
         self.check_access("write")
         for settlement in self:
-            if settlement.state != "draft" or not settlement.bill_ids:
+            if settlement.state != "draft" or not settlement.line_ids:
                 raise UserError(self.env._("Compute the settlement before confirming it."))
-            documents = settlement.bill_ids | settlement.commission_invoice_ids
-            documents.filtered(lambda b: b.state == "draft").action_post()
+            settlement._match_invoices()
+            settlement._check_invoices_match()
+        accounts = self.company_id._welfare_accounts()
+        for settlement in self:
+            settlement._book_matched_bills()
+            settlement.bill_ids.filtered(lambda b: b.state == "draft").action_post()
+            orders = self.env["account.move"]
+            for provider, amount in settlement._payment_order_values(accounts):
+                payable = provider.with_company(settlement.company_id).property_account_payable_id
+                label = self.env._(
+                    "Welfare vouchers redeemed at %(provider)s, settlement %(name)s",
+                    provider=provider.name,
+                    name=settlement.name,
+                )
+                orders |= settlement.company_id._welfare_post_entry(
+                    settlement.date_to,
+                    self.env._("Welfare settlement %(name)s", name=settlement.name),
+                    [(accounts["to_settle"], provider, amount, label), (payable, provider, -amount, label)],
+                )
+            orders.sudo().write({"welfare_settlement_id": settlement.id})
+            settlement.commission_invoice_ids.filtered(lambda b: b.state == "draft").action_post()
             settlement._welfare_action_write({"confirmed": True})
         return True
 
     def action_cancel(self):
-        """Accounting: cancel the settlement, its bills are cancelled and its uses can be
-        settled again."""
+        """Accounting: cancel the settlement. Its payment orders and commission invoices
+        are cancelled, the providers' invoices are unlinked (reset to draft, to be matched
+        again), and its uses and sales can be settled again."""
         self._welfare_check_group("account.group_account_invoice")
         self.check_access("write")
         for settlement in self:
-            documents = settlement.bill_ids | settlement.commission_invoice_ids
-            if any(b.payment_state in ("paid", "in_payment", "partial") for b in documents):
+            own = settlement.payment_order_ids | settlement.commission_invoice_ids
+            documents = own | settlement.bill_ids
+            if any(b.payment_state in ("paid", "in_payment", "partial") for b in documents) or any(
+                l.matched_debit_ids or l.matched_credit_ids for l in settlement._payable_lines()
+            ):
                 raise UserError(self.env._("Paid settlements cannot be cancelled: refund the bills first."))
-            posted = documents.filtered(lambda b: b.state == "posted")
-            posted.button_draft()
-            documents.button_cancel()
-            settlement.move_ids.sudo().write({"settlement_id": False})
+            own.filtered(lambda b: b.state == "posted").button_draft()
+            own.button_cancel()
+            bills = settlement.bill_ids
+            bills.filtered(lambda b: b.state == "posted").button_draft()
+            bills.sudo().write({"welfare_settlement_id": False})
+            settlement.sudo()._free_settled()
             settlement._welfare_action_write({"cancelled": True})
         return True
 
     def action_open_bills(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_in_invoice_type")
-        action["domain"] = [("welfare_settlement_id", "=", self.id)]
+        action["domain"] = [("welfare_settlement_id", "=", self.id), ("move_type", "in", ("in_invoice", "in_refund"))]
         action["context"] = {"default_move_type": "in_invoice"}
         return action

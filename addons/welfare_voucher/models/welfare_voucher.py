@@ -627,6 +627,7 @@ class WelfareVoucher(models.Model):
             description=description or False,
             date=today,
             service_date=service_date or False,
+            listing_id=listing.id if listing else False,
         )
         voucher.message_post(
             body=self.env._(

@@ -82,6 +82,12 @@ class WelfareVoucherMove(models.Model):
     )
     refunded_amount = fields.Monetary(compute="_compute_refunded_amount")
     description = fields.Char(readonly=True, help="Service delivered, as declared.")
+    listing_id = fields.Many2one(
+        "product.template",
+        string="Listing",
+        readonly=True,
+        help="The provider's listing redeemed in person: its VAT is what the provider invoices.",
+    )
     service_voucher_number = fields.Char(
         string="Service Voucher",
         readonly=True,
@@ -302,6 +308,7 @@ class WelfareVoucherMove(models.Model):
                 sale_order_id=move.sale_order_id.id,
                 transaction_id=move.transaction_id.id,
                 sale_order_line_id=move.sale_order_line_id.id,
+                listing_id=move.listing_id.id,
                 **values,
             )
             move.invalidate_recordset(["refunded_amount"])

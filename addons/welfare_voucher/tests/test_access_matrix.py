@@ -231,7 +231,12 @@ class TestAccessMatrix(WelfareVoucherCommon):
         cls.order_km0 = cls.cart(cls.worker_m, (cls.listing_a, 1))
         cls.order_km0._welfare_apply_credit()  # paid in full: confirmed, spent at Cascina Alfa
         cls.voucher_used = cls.issue(cls.fund_grant, cls.worker_m, 150.0)
-        period = {"date_from": today - relativedelta(days=1), "date_to": today}
+        # The provider's in-person uses (the producer's shop sale waits for its own invoice).
+        period = {
+            "date_from": today - relativedelta(days=1),
+            "date_to": today,
+            "provider_ids": [Command.set(cls.provider.ids)],
+        }
         Settlement = cls.env["welfare.settlement"]
         Voucher._redeem_at_provider(cls.voucher_used.code, cls.provider, cls.cat_nido, 50.0)
         cls.settlement_confirmed = Settlement.create(period)
@@ -773,6 +778,24 @@ class TestAccessMatrix(WelfareVoucherCommon):
             ("welfare.settlement", "action_confirm"): (self.settlement_computed, call("action_confirm")),
             ("welfare.settlement#computed", "action_compute"): (self.settlement_computed, call("action_compute")),
             ("welfare.settlement", "action_cancel"): (self.settlement_confirmed, call("action_cancel")),
+            ("welfare.settlement", "action_match_invoices"): (self.settlement_computed, call("action_match_invoices")),
+            ("welfare.settlement.line", "read"): (
+                self.settlement_computed.line_ids[:1],
+                r(["kind", "amount_total", "use_count"]),
+            ),
+            ("welfare.settlement.line", "create"): (
+                self.settlement_computed.line_ids[:1],
+                c(
+                    {
+                        "settlement_id": self.settlement_draft.id,
+                        "provider_id": self.provider.id,
+                        "kind": "third_party",
+                        "amount_total": 1000.0,
+                    }
+                ),
+            ),
+            ("welfare.settlement.line", "write"): (self.settlement_computed.line_ids[:1], w({"amount_total": 1.0})),
+            ("welfare.settlement.line", "unlink"): (self.settlement_computed.line_ids[:1], u),
             # --- a worker's orders and invoices -----------------------------------------
             ("sale.order#worker", "read"): (self.order_confirmed, r(["name", "state", "amount_total"])),
             ("sale.order#worker", "create"): (

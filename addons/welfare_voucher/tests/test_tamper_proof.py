@@ -61,17 +61,25 @@ class TestTamperProof(WelfareVoucherCommon):
         settlement = (
             self.env["welfare.settlement"]
             .with_user(self.user_backoffice)
-            .create({"date_from": today - relativedelta(days=1), "date_to": today})
+            .create(
+                {
+                    "date_from": today - relativedelta(days=1),
+                    "date_to": today,
+                    "provider_ids": [(6, 0, self.provider.ids)],
+                }
+            )
         )
         settlement.action_compute()
         with self.assertRaises(AccessError):
-            settlement.action_confirm()  # posting the providers' bills is accounting's
+            settlement.action_confirm()  # posting the settlement's documents is accounting's
         settlement.with_user(self.user_accountant).action_confirm()
         for vals in ({"confirmed": False}, {"state": "draft"}, {"cancelled": True}):
             with self.subTest(vals=vals), self.assertRaises(UserError):
                 settlement.write(vals)
         self.assertEqual(settlement.state, "confirmed")
-        self.assertEqual(len(settlement.sudo().bill_ids.filtered(lambda b: b.state == "posted")), 1)
+        self.assertEqual(len(settlement.sudo().payment_order_ids.filtered(lambda b: b.state == "posted")), 1)
+        with self.assertRaises(UserError):
+            settlement.sudo().line_ids.with_user(self.user_backoffice).write({"amount_total": 1.0})
         with self.assertRaises(AccessError):
             settlement.with_user(self.user_hr_a).action_cancel()
 

@@ -1,17 +1,83 @@
 from dateutil.relativedelta import relativedelta
+from lxml import etree
 
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Date
 from odoo.tests import HttpCase, tagged
 
 from .common import WelfareVoucherCommon
 
+EINVOICE = """<?xml version="1.0" encoding="UTF-8"?>
+<p:FatturaElettronica versione="FPR12" xmlns:p="http://ivaservizi.agenziaentrate.gov.it/docs/xsd/fatture/v1.2">
+  <FatturaElettronicaHeader>
+    <DatiTrasmissione>
+      <IdTrasmittente><IdPaese>IT</IdPaese><IdCodice>{seller}</IdCodice></IdTrasmittente>
+      <ProgressivoInvio>{number}</ProgressivoInvio>
+      <FormatoTrasmissione>FPR12</FormatoTrasmissione>
+      <CodiceDestinatario>0000000</CodiceDestinatario>
+    </DatiTrasmissione>
+    <CedentePrestatore>
+      <DatiAnagrafici>
+        <IdFiscaleIVA><IdPaese>IT</IdPaese><IdCodice>{seller}</IdCodice></IdFiscaleIVA>
+        <Anagrafica><Denominazione>Nido test</Denominazione></Anagrafica>
+        <RegimeFiscale>RF01</RegimeFiscale>
+      </DatiAnagrafici>
+      <Sede><Indirizzo>Via Roma 1</Indirizzo><CAP>24060</CAP><Comune>Endine Gaiano</Comune><Nazione>IT</Nazione></Sede>
+    </CedentePrestatore>
+    <CessionarioCommittente>
+      <DatiAnagrafici>
+        <IdFiscaleIVA><IdPaese>IT</IdPaese><IdCodice>{buyer}</IdCodice></IdFiscaleIVA>
+        <Anagrafica><Denominazione>Consorzio</Denominazione></Anagrafica>
+      </DatiAnagrafici>
+      <Sede>
+        <Indirizzo>Via Locatelli 7</Indirizzo><CAP>24069</CAP><Comune>Trescore Balneario</Comune><Nazione>IT</Nazione>
+      </Sede>
+    </CessionarioCommittente>
+  </FatturaElettronicaHeader>
+  <FatturaElettronicaBody>
+    <DatiGenerali>
+      <DatiGeneraliDocumento>
+        <TipoDocumento>{document_type}</TipoDocumento>
+        <Divisa>EUR</Divisa>
+        <Data>{date}</Data>
+        <Numero>{number}</Numero>
+      </DatiGeneraliDocumento>
+      <DatiOrdineAcquisto><IdDocumento>{order}</IdDocumento></DatiOrdineAcquisto>
+    </DatiGenerali>
+    <DatiBeniServizi>{lines}</DatiBeniServizi>
+  </FatturaElettronicaBody>
+</p:FatturaElettronica>"""
+
+EINVOICE_LINE = """
+      <DettaglioLinee>
+        <NumeroLinea>{index}</NumeroLinea>
+        <Descrizione>{description}</Descrizione>
+        <Quantita>1.00</Quantita>
+        <PrezzoUnitario>{amount:.2f}</PrezzoUnitario>
+        <PrezzoTotale>{amount:.2f}</PrezzoTotale>
+        <AliquotaIVA>{rate:.2f}</AliquotaIVA>
+      </DettaglioLinee>"""
+
 
 @tagged("post_install", "-at_install")
 class TestWelfareSettlement(WelfareVoucherCommon):
-    def _redeem(self, voucher, amount, provider=None, category=None):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # The provider's and the network's VAT numbers, as the provider's e-invoice carries them.
+        cls.provider.vat = "IT00743110157"
+        cls.network_vat = (cls.env.company.vat or "IT02680270168")[2:]
+        if not cls.env.company.vat:
+            cls.env.company.vat = "IT02680270168"
+
+    def _redeem(self, voucher, amount, provider=None, category=None, listing=None):
         return self.env["welfare.voucher"]._redeem_at_provider(
-            voucher.code, provider or self.provider, category or self.cat_nido, amount, description="Retta"
+            voucher.code,
+            provider or self.provider,
+            category or self.cat_nido,
+            amount,
+            description="Retta",
+            listing=listing,
         )
 
     def _settle(self, **vals):
@@ -27,23 +93,51 @@ class TestWelfareSettlement(WelfareVoucherCommon):
         settlement.action_compute()
         return settlement
 
+    def _einvoice(self, order_reference, lines, number="FT1", credit_note=False):
+        """The provider's FatturaPA, as it arrives from SdI and l10n_it_edi imports it:
+        ``lines`` are (description, untaxed amount, VAT rate)."""
+        xml = EINVOICE.format(
+            seller=self.provider.vat[2:],
+            buyer=self.network_vat,
+            number=number,
+            document_type="TD04" if credit_note else "TD01",
+            date=Date.to_string(Date.today()),
+            order=order_reference,
+            lines="".join(
+                EINVOICE_LINE.format(index=index, description=description, amount=amount, rate=rate)
+                for index, (description, amount, rate) in enumerate(lines, start=1)
+            ),
+        )
+        # SdI names the file <country><VAT>_<progressive>.xml (alphanumeric only).
+        attachment = self.env["ir.attachment"].create({"name": f"IT00743110157_{number}.xml", "raw": xml.encode()})
+        journal = self.env["account.journal"].search(
+            [("type", "=", "purchase"), ("company_id", "=", self.env.company.id)], limit=1
+        )
+        bill = journal.with_context(default_move_type="in_invoice")._create_document_from_attachment(attachment.ids)
+        self.assertEqual(bill.partner_id, self.provider, "the e-invoice is the provider's")
+        return bill
+
+    def _pay(self, lines):
+        self.env["account.payment.register"].with_context(
+            active_model="account.move.line", active_ids=lines.ids
+        ).create({})._create_payments()
+
     def test_commission_arithmetic(self):
-        """DPR 633/72 (docs/fiscal-model.md): the provider's bill carries the value of its
-        services, one line per service category, each use in the settlement's annex; the
-        network's commission is its own taxable service, on its own invoice with VAT,
-        never a deduction on the provider's bill."""
+        """DPR 633/72 art. 6-quater (docs/fiscal-model.md, flows d, e, i): grant credit is a
+        multi-purpose voucher; redeemed in person, the provider documents the sale to the
+        worker and the network pays the voucher's share outside VAT, with no invoice from
+        the provider and none drafted on its behalf. The network's commission is its own
+        taxable service, on its own invoice with VAT, never a deduction."""
         voucher = self.issue(self.fund_grant, self.worker_a, 500.0)
         for amount in (100.0, 50.5, 20.0):
             self._redeem(voucher, amount)
         settlement = self._settle()
-        bill = settlement.bill_ids
-        self.assertEqual(len(bill), 1)
-        self.assertEqual(bill.partner_id, self.provider)
-        self.assertEqual(bill.move_type, "in_invoice")
-        self.assertEqual(len(bill.invoice_line_ids), 1, "one line per service category")
-        self.assertAlmostEqual(bill.amount_total, 170.5)
-        self.assertEqual(bill.amount_tax, 0.0)
-        self.assertFalse(bill.invoice_line_ids.filtered(lambda l: l.price_unit < 0))
+        self.assertFalse(settlement.bill_ids, "the network drafts no invoice for the provider")
+        line = settlement.line_ids
+        self.assertEqual(len(line), 1, "one line per provider, kind, category and VAT")
+        self.assertEqual((line.kind, line.use_count, line.amount_total), ("third_party", 3, 170.5))
+        self.assertFalse(line.tax_ids)
+        self.assertEqual(settlement.invoice_state, "none", "nothing to invoice: nothing to wait for")
         # 5% commission of the nursery's convention on 170.50 = 8.53 (rounded once).
         commission = settlement.commission_invoice_ids
         self.assertEqual(commission.move_type, "out_invoice")
@@ -53,6 +147,14 @@ class TestWelfareSettlement(WelfareVoucherCommon):
         self.assertAlmostEqual(settlement.amount_redeemed, 170.5)
         self.assertAlmostEqual(settlement.amount_commission, 8.53)
         self.assertAlmostEqual(settlement.amount_due, 170.5)
+        settlement.action_confirm()
+        # The payment order: the providers to settle are cleared, the provider is owed 170.50.
+        order = settlement.payment_order_ids
+        self.assertEqual((order.move_type, order.state), ("entry", "posted"))
+        payable = order.line_ids.filtered(lambda l: l.account_id.account_type == "liability_payable")
+        self.assertEqual(payable.partner_id, self.provider)
+        self.assertAlmostEqual(payable.credit, 170.5)
+        self.assertEqual(order.line_ids.filtered("debit").account_id, self.env.company._welfare_accounts()["to_settle"])
         # The annex lists each use, with masked voucher codes.
         html = (
             self.env["ir.actions.report"]
@@ -78,12 +180,8 @@ class TestWelfareSettlement(WelfareVoucherCommon):
         self.assertAlmostEqual(second.amount_redeemed, 40.0)
         self.assertEqual(len(first.move_ids), 1)
         self.assertEqual(len(second.move_ids), 1)
-        # Pay once: the settlement follows its bills.
-        bill = first.bill_ids
-        self.env["account.payment.register"].with_context(active_model="account.move", active_ids=bill.ids).create(
-            {}
-        )._create_payments()
-        self.assertIn(bill.payment_state, ("paid", "in_payment"))
+        # Pay once: the settlement follows its payment order.
+        self._pay(first._payable_lines())
         self.assertEqual(first.state, "paid")
         with self.assertRaisesRegex(UserError, "Paid settlements"):
             first.action_cancel()
@@ -95,9 +193,10 @@ class TestWelfareSettlement(WelfareVoucherCommon):
         settlement.action_confirm()
         settlement.action_cancel()
         self.assertEqual(settlement.state, "cancelled")
-        self.assertEqual(settlement.bill_ids.state, "cancel")
+        self.assertEqual(settlement.payment_order_ids.state, "cancel")
         self.assertEqual(settlement.commission_invoice_ids.state, "cancel")
         self.assertFalse(settlement.move_ids)
+        self.assertFalse(settlement.line_ids)
         again = self._settle()
         self.assertAlmostEqual(again.amount_redeemed, 100.0)
 
@@ -109,10 +208,16 @@ class TestWelfareSettlement(WelfareVoucherCommon):
         self._redeem(voucher, 50.0)
         settlement = self._settle()
         self.assertAlmostEqual(settlement.amount_redeemed, 20.0)
-        self.assertAlmostEqual(settlement.bill_ids.amount_total, 20.0)
+        self.assertAlmostEqual(settlement.amount_due, 20.0)
         self.assertAlmostEqual(settlement.amount_commission, 1.0)
 
-    def test_shop_sales_are_settled_to_the_provider(self):
+    def test_shop_sale_is_settled_at_its_whole_price_against_the_providers_einvoice(self):
+        """DPR 633/72 art. 3 c.3 (docs/fiscal-model.md, flows a and e): the network sells
+        the provider's listing in its own name, so it buys it at its whole price: the
+        worker's co-payment, collected by the network, is the provider's as much as the
+        grant credit. The provider invoices it with its own FatturaPA, which is matched
+        to the statement (amount and VAT); the network never drafts the provider's
+        invoice, and nothing is paid before the invoice matches."""
         self.issue(self.fund_grant, self.worker_a, 300.0)
         order = self.cart(self.worker_a, (self.listing_nido, 1))
         order._welfare_apply_credit()
@@ -121,11 +226,158 @@ class TestWelfareSettlement(WelfareVoucherCommon):
             self._settle()
         order.action_confirm()
         settlement = self._settle()
-        self.assertEqual(settlement.bill_ids.partner_id, self.provider)
+        line = settlement.line_ids
+        self.assertEqual((line.kind, line.provider_id, line.use_count), ("purchase", self.provider, 1))
+        self.assertAlmostEqual(line.amount_total, 610.0, msg="500 + 22% VAT: credit 300 and co-payment 310")
+        self.assertAlmostEqual(line.amount_untaxed, 500.0)
+        self.assertEqual(line.tax_ids, self.listing_nido.taxes_id)
         self.assertAlmostEqual(settlement.amount_redeemed, 300.0)
-        line = settlement.bill_ids.invoice_line_ids.filtered(lambda l: l.price_unit > 0)
-        self.assertEqual(line.account_id, self.listing_nido.product_variant_id._get_product_accounts()["expense"])
+        self.assertAlmostEqual(settlement.amount_due, 610.0)
+        # The commission is on the welfare credit used (5% of 300).
         self.assertAlmostEqual(settlement.commission_invoice_ids.amount_untaxed, 15.0)
+        self.assertFalse(settlement.bill_ids)
+        self.assertEqual(settlement.invoice_state, "awaiting")
+        with self.assertRaisesRegex(UserError, "do not match"):
+            settlement.action_confirm()
+        # The provider's e-invoice quotes the settlement: it is matched when it arrives.
+        bill = self._einvoice(settlement.name, [("Retta nido ottobre", 500.0, 22.0)])
+        settlement.action_match_invoices()
+        self.assertEqual(bill.welfare_settlement_id, settlement)
+        self.assertEqual(settlement.invoice_state, "matched")
+        self.assertEqual(line.match_state, "matched")
+        settlement.action_confirm()
+        self.assertEqual(bill.state, "posted")
+        self.assertEqual(
+            bill.invoice_line_ids.account_id, self.listing_nido.product_variant_id._get_product_accounts()["expense"]
+        )
+        self.assertAlmostEqual(bill.amount_total, 610.0)
+        self.assertFalse(settlement.payment_order_ids, "a shop sale is paid on the provider's invoice")
+        # The sale is settled once.
+        self.assertEqual(order.order_line.welfare_settlement_id, settlement)
+        self._pay(bill.line_ids.filtered(lambda l: l.account_id.account_type == "liability_payable"))
+        self.assertEqual(settlement.state, "paid")
+
+    def test_einvoice_mismatch_blocks_payment_until_corrected(self):
+        """docs/fiscal-model.md flow e: the provider's invoice is matched to the statement
+        per VAT treatment; a difference is flagged and blocks the payment until a credit
+        note (TD04, DPR 633/72 art. 26) or a new invoice makes it right."""
+        self.issue(self.fund_grant, self.worker_a, 300.0)
+        order = self.cart(self.worker_a, (self.listing_nido, 1))
+        order._welfare_apply_credit()
+        order.action_confirm()
+        settlement = self._settle()
+        # Too much, and at the wrong rate for part of it.
+        self._einvoice(settlement.name, [("Retta nido", 450.0, 22.0), ("Iscrizione", 60.0, 10.0)])
+        settlement.action_match_invoices()
+        self.assertEqual(settlement.invoice_state, "mismatch")
+        self.assertEqual(settlement.line_ids.match_state, "mismatch")
+        self.assertIn("o_welfare_match_mismatch", settlement.invoice_match_html)
+        with self.assertRaisesRegex(UserError, "do not match"):
+            settlement.action_confirm()
+        self.assertEqual(settlement.state, "draft")
+        self.assertFalse(settlement.bill_ids.filtered(lambda b: b.state == "posted"), "nothing half-posted")
+        # A second invoice for the missing 50 and a credit note for the wrong line.
+        self._einvoice(settlement.name, [("Retta nido, saldo", 50.0, 22.0)], number="FT2")
+        note = self._einvoice(settlement.name, [("Storno iscrizione", 60.0, 10.0)], number="NC1", credit_note=True)
+        self.assertEqual(note.move_type, "in_refund")
+        settlement.action_match_invoices()
+        self.assertEqual(len(settlement.bill_ids), 3)
+        self.assertEqual(settlement.invoice_state, "matched")
+        settlement.action_confirm()
+        self.assertEqual(set(settlement.bill_ids.mapped("state")), {"posted"})
+
+    def test_service_voucher_invoiced_per_use(self):
+        """DM 25/3/2016 art. 6 and DPR 633/72 art. 6-ter (docs/fiscal-model.md, flow d):
+        full-value credit redeemed in person is a single-purpose service voucher for one
+        service at its price, with the listing's VAT: the provider invoices it to the
+        network. An invoice line naming the service voucher must carry its amount."""
+        voucher = self.issue(self.fund_c2, self.worker_a, 700.0)
+        price = self.listing_nido._welfare_redeem_price(self.provider, self.cat_nido)
+        use = self._redeem(voucher, price, listing=self.listing_nido)
+        self.assertEqual(use.listing_id, self.listing_nido)
+        settlement = self._settle()
+        line = settlement.line_ids
+        self.assertEqual((line.kind, line.tax_ids), ("service_voucher", self.listing_nido.taxes_id))
+        self.assertAlmostEqual(line.amount_total, price)
+        untaxed = self.env.company.currency_id.round(price / 1.22)
+        self.assertAlmostEqual(line.amount_untaxed, untaxed)
+        # The right total, but the use named on a line with a different amount: flagged per use.
+        self._einvoice(
+            settlement.name,
+            [(f"Buono servizio {use.service_voucher_number}", untaxed - 10, 22.0), ("Altro", 10.0, 22.0)],
+        )
+        settlement.action_match_invoices()
+        self.assertEqual(settlement.invoice_state, "mismatch")
+        self.assertIn(use.service_voucher_number, settlement.invoice_match_html)
+        bill = settlement.bill_ids
+        bill.invoice_line_ids.filtered(lambda l: l.name == "Altro").unlink()
+        bill.invoice_line_ids.price_unit = untaxed
+        self.assertEqual(settlement.invoice_state, "matched")
+        settlement.action_confirm()
+        self.assertEqual(bill.invoice_line_ids.account_id, self.env.company._welfare_accounts()["to_settle"])
+
+    def test_bill_linked_by_hand_must_be_the_providers(self):
+        """docs/fiscal-model.md flow e: an invoice without the settlement's number is linked
+        by hand on the vendor bill, only to a draft settlement and only if its provider has
+        something to invoice in it."""
+        self.issue(self.fund_grant, self.worker_a, 300.0)
+        order = self.cart(self.worker_a, (self.listing_nido, 1))
+        order._welfare_apply_credit()
+        order.action_confirm()
+        settlement = self._settle()
+        bill = self._einvoice("senza riferimento", [("Retta nido", 500.0, 22.0)])
+        settlement.action_match_invoices()
+        self.assertFalse(bill.welfare_settlement_id)
+        accountant = self.env["res.users"].create(
+            {
+                "login": "acc_settle",
+                "name": "Accountant",
+                "groups_id": [(6, 0, [self.env.ref("account.group_account_invoice").id])],
+            }
+        )
+        other = self.env["account.move"].create(
+            {
+                "move_type": "in_invoice",
+                "partner_id": self.producer_a.id,
+                "invoice_date": Date.today(),
+                "invoice_line_ids": [(0, 0, {"name": "Formaggio", "price_unit": 10.0, "quantity": 1})],
+            }
+        )
+        with self.assertRaises(ValidationError):
+            other.with_user(accountant).write({"welfare_settlement_id": settlement.id})
+        bill.with_user(accountant).write({"welfare_settlement_id": settlement.id})
+        self.assertEqual(settlement.invoice_state, "matched")
+        settlement.action_confirm()
+        with self.assertRaises(UserError):
+            bill.with_user(accountant).write({"welfare_settlement_id": False})
+
+    def test_commission_invoice_is_a_valid_fatturapa(self):
+        """DPR 633/72 art. 21 and the SdI rules (docs/fiscal-model.md, principles 6 and 7,
+        flow i): the network's commission invoice goes out as a FatturaPA through
+        l10n_it_edi: one VAT per line, the network as seller, the provider as buyer."""
+        company = self.env.company
+        company.write({"l10n_it_tax_system": "RF01", "l10n_it_codice_fiscale": self.network_vat})
+        if not (company.street and company.zip and company.city):
+            company.write({"street": "Via Locatelli, 7", "zip": "24069", "city": "Trescore Balneario"})
+        company.country_id = self.env.ref("base.it")
+        self.provider.write({"street": "Via Roma, 1", "zip": "24060", "country_id": self.env.ref("base.it").id})
+        voucher = self.issue(self.fund_grant, self.worker_a, 500.0)
+        self._redeem(voucher, 200.0)
+        settlement = self._settle()
+        settlement.action_confirm()
+        invoice = settlement.commission_invoice_ids
+        self.assertEqual(invoice.state, "posted")
+        errors = invoice._l10n_it_edi_export_data_check()
+        # Only the SdI proxy registration (the Settings' terms) is left to the installer.
+        self.assertEqual(set(errors) - {"l10n_it_edi_settings_l10n_it_edi_proxy_user_id"}, set(), errors)
+        tree = etree.fromstring(invoice._l10n_it_edi_render_xml())
+        self.assertEqual(tree.findtext(".//DatiGeneraliDocumento/TipoDocumento"), "TD01")
+        self.assertEqual(tree.findtext(".//CedentePrestatore//IdFiscaleIVA/IdCodice"), self.network_vat)
+        self.assertEqual(tree.findtext(".//CessionarioCommittente//IdFiscaleIVA/IdCodice"), "00743110157")
+        rate = company.account_sale_tax_id.amount
+        self.assertEqual(tree.findtext(".//DettaglioLinee/AliquotaIVA"), f"{rate:.2f}")
+        self.assertEqual(tree.findtext(".//DatiRiepilogo/ImponibileImporto"), "10.00")
+        self.assertEqual(float(tree.findtext(".//DatiGeneraliDocumento/ImportoTotaleDocumento")), invoice.amount_total)
 
 
 @tagged("post_install", "-at_install")
