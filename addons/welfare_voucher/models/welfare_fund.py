@@ -138,7 +138,9 @@ class WelfareFund(models.Model):
         - fiscal_bases: the fiscal bases its categories may have (None: any);
         - needs_employer, needs_regulation, needs_call, from_bonus_choice: what a fund of
           the type and its campaigns need;
-        - recharge_employer: the employer is invoiced what its workers spent."""
+        - recharge_employer: the employer is invoiced what its workers spent (single-purpose
+          vouchers, docs/fiscal-model.md flow f); fringe-benefit credit is a multi-purpose
+          voucher: the employer gets the fund's statement, not an invoice (flow c)."""
         return {
             "regional_grant": {
                 "payment_mode": "copay",
@@ -174,7 +176,9 @@ class WelfareFund(models.Model):
                 "needs_regulation": False,
                 "needs_call": False,
                 "from_bonus_choice": False,
-                "recharge_employer": True,
+                # Multi-purpose vouchers (DPR 633/72 art. 6-quater): the employer owes the
+                # credit made available, outside VAT, on the fund's statement; no invoice.
+                "recharge_employer": False,
             },
             "productivity_bonus": {
                 "payment_mode": "full_value",
@@ -409,6 +413,14 @@ class WelfareFund(models.Model):
         """Mandate without representation: invoice the employer for what its workers spent
         in the period (net of refunds), one line per service category, each use once."""
         self.ensure_one()
+        if self.fund_type == "fringe_benefit":
+            raise UserError(
+                self.env._(
+                    "Fringe-benefit credit is a multi-purpose voucher (DPR 633/72 art. 6-quater): the employer "
+                    "is not invoiced what its workers spent; it owes the credit made available, outside VAT, as "
+                    "shown on the fund's statement."
+                )
+            )
         if not self._type_rules()["recharge_employer"] or not self.employer_id:
             raise UserError(self.env._("Only employer funds are recharged to an employer."))
         moves = (

@@ -247,6 +247,15 @@ class TestAccessMatrix(WelfareVoucherCommon):
         cls.settlement_computed.action_compute()
         cls.move_own = Voucher._redeem_at_provider(cls.voucher_used.code, cls.provider, cls.cat_nido, 50.0)
         cls.settlement_draft = Settlement.create(period)
+        # Employer welfare (c.2) spent in person: a service voucher, recharged to the employer.
+        voucher_c2 = cls.issue(cls.fund_c2, cls.worker_m, 700.0)
+        Voucher._redeem_at_provider(
+            voucher_c2.code,
+            cls.provider,
+            cls.cat_nido,
+            cls.listing_nido._welfare_redeem_price(cls.provider, cls.cat_nido),
+            listing=cls.listing_nido,
+        )
         cls.voucher_cart = cls.issue(cls.fund_grant, cls.worker_m, 300.0)
         cls.order_cart = cls.cart(cls.worker_m, (cls.listing_nido, 1))
         cls.order_cart.user_id = salesman
@@ -674,7 +683,7 @@ class TestAccessMatrix(WelfareVoucherCommon):
             ("welfare.fund", "action_open"): (self.fund_draft, call("action_open")),
             ("welfare.fund", "action_close"): (self.fund_employer, call("action_close")),
             ("welfare.fund#open", "unlink"): (self.fund_employer, u),
-            ("welfare.fund.recharge", "action_invoice"): (self.fund_employer, self._recharge_employer),
+            ("welfare.fund.recharge", "action_invoice"): (self.fund_c2, self._recharge_employer),
             ("welfare.fund.statement", "action_print (and the report)"): (self.fund_grant, self._print_fund_statement),
             ("welfare.fund.statement", "action_download_xlsx"): (self.fund_grant, self._download_fund_statement),
             ("welfare.worker.statement", "action_print (and the report)"): (

@@ -1,6 +1,7 @@
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
+from odoo.exceptions import UserError
 from odoo.fields import Date
 from odoo.tests import tagged
 
@@ -111,23 +112,40 @@ class TestWelfareAccounting(WelfareVoucherCommon):
         self.assertIn(credit_note.payment_state, ("paid", "in_payment", "reversed"))
 
     def test_employer_recharge_invoice(self):
-        voucher = self.issue(self.fund_employer, self.worker_a, 60.0)
-        order = self.cart(self.worker_a, (self.listing_a, 1))  # 14.64, km 0, full value
-        order._welfare_apply_credit()
-        self.assertAlmostEqual(voucher.balance, 60.0 - 14.64)
+        """TUIR art. 51 c.2, DM 25/3/2016 art. 6 (docs/fiscal-model.md, flow f): what the
+        workers spent from employer welfare is recharged to the employer, each use once."""
+        voucher = self.issue(self.fund_c2, self.worker_a, 700.0)
+        price = self.listing_nido._welfare_redeem_price(self.provider, self.cat_nido)
+        self.env["welfare.voucher"]._redeem_at_provider(
+            voucher.code, self.provider, self.cat_nido, price, listing=self.listing_nido
+        )
         today = Date.today()
         wizard = self.env["welfare.fund.recharge"].create(
-            {"fund_id": self.fund_employer.id, "date_from": today - relativedelta(days=1), "date_to": today}
+            {"fund_id": self.fund_c2.id, "date_from": today - relativedelta(days=1), "date_to": today}
         )
         invoice = self.env["account.move"].browse(wizard.action_invoice()["res_id"])
         self.assertEqual(invoice.move_type, "out_invoice")
         self.assertEqual(invoice.partner_id, self.employer_a)
         self.assertEqual(invoice.state, "posted")
-        self.assertAlmostEqual(invoice.amount_total, 14.64)
-        self.assertEqual(invoice.invoice_line_ids.name.count("Prodotti km 0"), 1)
+        self.assertAlmostEqual(invoice.amount_total, price)
+        self.assertEqual(invoice.invoice_line_ids.name.count(self.cat_nido.name), 1)
+        self.assertBooksMatch()
         # Each use is recharged once.
         with self.assertRaisesRegex(Exception, "Nothing was spent"):
+            self.fund_c2._invoice_employer(today - relativedelta(days=1), today)
+
+    def test_fringe_benefits_are_not_invoiced_to_the_employer(self):
+        """DPR 633/72 art. 6-quater (docs/fiscal-model.md, flow c): fringe-benefit credit
+        (TUIR art. 51 c.3) is a multi-purpose voucher; the employer owes the credit made
+        available, outside VAT, on the fund's statement, and gets no invoice for it."""
+        self.issue(self.fund_employer, self.worker_a, 60.0)
+        order = self.cart(self.worker_a, (self.listing_a, 1))
+        order._welfare_apply_credit()
+        today = Date.today()
+        invoices = self.env["account.move"].search_count([("partner_id", "=", self.employer_a.id)])
+        with self.assertRaisesRegex(UserError, "multi-purpose voucher"):
             self.fund_employer._invoice_employer(today - relativedelta(days=1), today)
+        self.assertEqual(self.env["account.move"].search_count([("partner_id", "=", self.employer_a.id)]), invoices)
 
     def test_funder_statement_and_worker_statement_render(self):
         voucher = self.issue(self.fund_grant, self.worker_a, 400.0)
