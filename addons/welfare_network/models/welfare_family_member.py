@@ -55,7 +55,9 @@ class WelfareFamilyMember(models.Model):
     is_dependent = fields.Boolean(
         string="Fiscally Dependent",
         tracking=True,
-        help="Fiscally dependent family member (familiare a carico).",
+        help="Fiscally dependent family member (familiare a carico), as the worker states it to a public "
+        "call. Employer welfare reads the worker's declaration of each tax year instead: dependency "
+        "depends on the year's income (art. 12 c.2 TUIR).",
     )
     # Health data (GDPR art. 9): read and searched only by the network back office, which
     # checks eligibility to care services, and by the worker (record rules: their own

@@ -153,13 +153,28 @@ class WelfareCampaign(models.Model):
         return choices - taken.bonus_conversion_id
 
     def _amount_for(self, worker):
-        """Fixed amount plus an amount per qualifying child, capped by the fund's maximum."""
+        """Fixed amount plus an amount per qualifying child, capped by the fund's maximum.
+
+        Without an age criterion a qualifying child is a dependent one: for funds under
+        TUIR's family rules, a child declared for the campaign's tax year
+        (welfare.c3.declaration); for public calls, as the worker states it to the call."""
         self.ensure_one()
         if self.family_criterion == "child_age":
             children = worker._welfare_family_members_matching(
                 relations=["child"], min_age=self.child_age_min, max_age=self.child_age_max, on_date=self.date_start
             )
+        elif self.fund_id.family_rules:
+            # Art. 12 c.2 TUIR: a child is dependent in a tax year, on that year's income, as
+            # the worker declares it with the child's codice fiscale; never a lasting flag.
+            year = self.env["welfare.voucher"]._c3_tax_year(self.date_start)
+            children = (
+                self.env["welfare.c3.declaration.line"]
+                .sudo()
+                .search([("declaration_id.worker_id", "=", worker.id), ("declaration_id.year", "=", year)])
+                .child_id
+            )
         else:
+            # A public call names its own family criteria: the worker's statement to the call.
             children = worker._welfare_family_members_matching(relations=["child"], dependent=True)
         amount = self.amount_fixed + self.amount_per_child * len(children)
         if self.fund_id.max_per_worker:

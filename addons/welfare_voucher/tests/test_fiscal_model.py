@@ -258,6 +258,36 @@ class TestFiscalModel(WelfareVoucherCommon):
             self.env["welfare.c3.ceiling"]._ceiling_for(self.year + 1, False),
         )
 
+    def test_amount_per_child_counts_the_children_declared_for_the_year(self):
+        """TUIR art. 12 c.2 and art. 51 c.3: a child is fiscally dependent in a tax year, on
+        that year's income, as the worker declares it naming the child's codice fiscale;
+        an amount per dependent child of fringe-benefit credit counts the children of the
+        campaign's year's declaration, never a lasting "dependent" flag."""
+        self.child_b.is_dependent = True  # a flag alone proves nothing
+        campaign = self._campaign(self.fund_c3_b, 100.0, amount_per_child=50.0)
+        line = campaign.line_ids.filtered(lambda l: l.worker_id == self.worker_b)
+        self.assertAlmostEqual(line.amount, 100.0)
+        year = self.env["welfare.voucher"]._c3_tax_year(campaign.date_start)
+        self.env["welfare.c3.declaration"].create(
+            {
+                "worker_id": self.worker_b.id,
+                "year": year,
+                "line_ids": [Command.create({"child_id": self.child_b.id, "income": 1000.0})],
+            }
+        )
+        campaign.action_prepare()
+        line = campaign.line_ids.filtered(lambda l: l.worker_id == self.worker_b)
+        self.assertAlmostEqual(line.amount, 150.0)
+        # Another year's declaration does not count.
+        other = self._campaign(
+            self.fund_c3_b,
+            100.0,
+            amount_per_child=50.0,
+            date_start=date(year + 1, 2, 1),
+            date_end=date(year + 1, 3, 1),
+        )
+        self.assertAlmostEqual(other.line_ids.filtered(lambda l: l.worker_id == self.worker_b).amount, 100.0)
+
     def test_extended_cash_rule(self):
         """TUIR art. 51 c.1: what is made available by 12 January counts in the year before."""
         Voucher = self.env["welfare.voucher"]
