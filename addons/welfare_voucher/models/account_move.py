@@ -55,7 +55,15 @@ class AccountMove(models.Model):
         vouchers it came from, up to the credited amount, exactly once; the books follow:
         the worker's receivable is settled against the welfare credit liability."""
         posted = super()._post(soft=soft)
-        credit_notes = posted.filtered(lambda m: m.move_type == "out_refund" and m.invoice_line_ids.sale_line_ids)
+        # A worker's credit note (never the employer's, on a recharge of the same lines).
+        credit_notes = posted.filtered(
+            lambda m: (
+                m.move_type == "out_refund"
+                and m.invoice_line_ids.sale_line_ids
+                and m.commercial_partner_id
+                in m.invoice_line_ids.sale_line_ids.order_id.partner_id.commercial_partner_id
+            )
+        )
         if not credit_notes:
             return posted
         # A credit note reset to draft and posted again gives nothing back a second time.

@@ -351,13 +351,23 @@ class SaleOrder(models.Model):
         self._welfare_release_credit(self.env._("Order cancelled"))
         return result
 
+    def _get_invoiceable_lines(self, final=False):
+        """Lines paid by single-purpose welfare credit are invoiced to the employer, with
+        the service's VAT, never to the worker (DPR 633/72 art. 6-ter; docs/fiscal-model.md
+        flow b): see welfare.fund._invoice_employer."""
+        lines = super()._get_invoiceable_lines(final=final)
+        return lines - lines._welfare_single_purpose_paid()
+
     def _welfare_reconcile_invoices(self):
-        """Reconcile the welfare payments' receivable lines with the order's invoices."""
+        """Reconcile the welfare payments' receivable lines with the order's invoices to
+        the worker (never with the employer's recharge of the same order)."""
         for order in self.sudo():
+            worker = order.partner_id.commercial_partner_id
             invoices = order.invoice_ids.filtered(
-                lambda m: (
+                lambda m, worker=worker: (
                     m.state == "posted"
                     and m.move_type == "out_invoice"
+                    and m.commercial_partner_id == worker
                     and m.payment_state not in ("paid", "in_payment")
                 )
             )

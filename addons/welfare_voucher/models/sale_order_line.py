@@ -29,6 +29,27 @@ class SaleOrderLine(models.Model):
         help="The settlement that pays the provider for this sale (the network bought it at its whole price).",
     )
 
+    def _welfare_single_purpose_paid(self):
+        """The lines paid by single-purpose (full-value) welfare credit, net of refunds:
+        the employer is invoiced for them, not the worker."""
+        if not self:
+            return self
+        groups = (
+            self.env["welfare.voucher.move"]
+            .sudo()
+            ._read_group(
+                [
+                    ("sale_order_line_id", "in", self.ids),
+                    ("move_type", "in", ("redeem", "refund")),
+                    ("fund_id.payment_mode", "=", "full_value"),
+                ],
+                ["sale_order_line_id"],
+                ["amount:sum"],
+            )
+        )
+        paid = {line.id for line, total in groups if line.currency_id.compare_amounts(total, 0) < 0}
+        return self.filtered(lambda l: l.id in paid)
+
     @api.model_create_multi
     def create(self, vals_list):
         lines = super().create(vals_list)

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date
 
@@ -410,8 +410,17 @@ class WelfareFund(models.Model):
         self.env["product.pricelist"].search([("currency_id", "!=", self.env.company.currency_id.id)]).action_archive()
 
     def _invoice_employer(self, date_from, date_to):
-        """Mandate without representation: invoice the employer for what its workers spent
-        in the period (net of refunds), one line per service category, each use once."""
+        """Mandate without representation (DPR 633/72 art. 3 c.3; Agenzia delle Entrate
+        ruling 10/2020; docs/fiscal-model.md flows b, d, f): the network invoices the
+        employer each single-purpose service voucher its workers used in the period,
+        with the VAT of the service, one line per voucher, each use once; the worker gets
+        no invoice for it (sale.order._get_invoiceable_lines).
+
+        The welfare credit the employer owed (funds receivable, booked at issue) is
+        cleared in the same step against what the credit paid: the worker's receivable
+        for shop uses (the welfare payment), the providers to settle for uses in person.
+        Uses already invoiced to the worker (before this rule) or without a VAT of their
+        own are recharged as credit given back, outside VAT, on a journal entry."""
         self.ensure_one()
         if self.fund_type == "fringe_benefit":
             raise UserError(
@@ -433,33 +442,118 @@ class WelfareFund(models.Model):
                     ("recharge_invoice_id", "=", False),
                     ("date", ">=", date_from),
                     ("date", "<=", date_to),
-                ]
+                ],
+                order="date, id",
             )
         )
         if not moves:
             raise UserError(self.env._("Nothing was spent from %(fund)s in this period.", fund=self.name))
         accounts = self.company_id._welfare_accounts()
-        lines = []
-        for category, category_moves in moves.grouped("category_id").items():
-            amount = -sum(category_moves.mapped("amount"))
-            if self.currency_id.is_zero(amount):
+        currency = self.currency_id
+        invoice_lines, clearing, outside_vat = [], [], self.env["welfare.voucher.move"]
+        for move in moves:
+            line = self._recharge_line_values(move)
+            if line is None:
+                outside_vat |= move
                 continue
-            lines.append(
-                fields.Command.create(
-                    {
-                        "name": self.env._(
-                            "Welfare used by your workers from %(date_from)s to %(date_to)s: %(category)s",
-                            date_from=date_from,
-                            date_to=date_to,
-                            category=category.name or "-",
-                        ),
-                        "quantity": 1,
-                        "price_unit": amount,
-                        "account_id": accounts["funds_receivable"].id,
-                        "tax_ids": [fields.Command.clear()],
-                    }
-                )
+            invoice_lines.append(line)
+            amount = -move.amount  # what the credit paid (negative for a refund)
+            if move.sale_order_line_id:
+                worker = move.sale_order_line_id.order_id.partner_id.commercial_partner_id
+                receivable = worker.with_company(self.company_id).property_account_receivable_id
+                clearing.append((receivable, worker, amount, move))
+            else:
+                clearing.append((accounts["to_settle"], move.provider_id, amount, move))
+        invoiced = moves - outside_vat
+        documents = self.env["account.move"]
+        if invoiced:
+            invoice = self._create_recharge_invoice(invoice_lines, date_to)
+            total = currency.round(sum(amount for _account, _partner, amount, _move in clearing))
+            label = self.env._("Welfare %(fund)s recharged: %(name)s", fund=self.name, name=invoice.name)
+            entry_lines = [
+                (account, partner, currency.round(amount), move.service_voucher_number or label)
+                for account, partner, amount, move in clearing
+            ] + [(accounts["funds_receivable"], self.funder_id, -total, label)]
+            entry = self.company_id._welfare_post_entry(date_to, label, entry_lines)
+            self._reconcile_recharged_shop_uses(invoiced, entry)
+            invoiced.write({"recharge_invoice_id": invoice.id})
+            documents |= invoice
+        if outside_vat:
+            amount = currency.round(-sum(outside_vat.mapped("amount")))
+            receivable = self.employer_id.with_company(self.company_id).property_account_receivable_id
+            label = self.env._(
+                "Welfare %(fund)s: credit spent from %(date_from)s to %(date_to)s, outside VAT",
+                fund=self.name,
+                date_from=format_date(self.env, date_from),
+                date_to=format_date(self.env, date_to),
             )
+            entry = self.company_id._welfare_post_entry(
+                date_to,
+                label,
+                [
+                    (receivable, self.employer_id, amount, label),
+                    (accounts["funds_receivable"], self.funder_id, -amount, label),
+                ],
+            )
+            outside_vat.write({"recharge_invoice_id": entry.id})
+            documents |= entry
+        # Accounting invoices the employer without writing the fund: the note is the system's.
+        self.sudo().message_post(
+            body=self.env._("Employer recharge: %(names)s.", names=", ".join(documents.mapped("name")))
+        )
+        return documents[:1]
+
+    def _recharge_line_values(self, move):
+        """The recharge invoice line of one use of single-purpose credit: the service at
+        the price the credit paid, with its VAT (the shop's order line, or the listing
+        redeemed in person). None when the use cannot carry VAT of its own: it was already
+        invoiced to the worker, or it names no taxed service."""
+        self.ensure_one()
+        sign = 1 if move.move_type == "redeem" else -1
+        gross = -move.amount * sign
+        currency = self.currency_id
+        number = move.service_voucher_number or (move.origin_move_id.service_voucher_number or "")
+        sale_line = move.sale_order_line_id
+        if sale_line:
+            worker = sale_line.order_id.partner_id.commercial_partner_id
+            documented = sale_line.invoice_lines.filtered(
+                lambda l: l.move_id.state == "posted" and l.move_id.commercial_partner_id == worker
+            )
+            if documented or not sale_line.tax_id or currency.compare_amounts(gross, sale_line.price_total):
+                return None
+            return Command.create(
+                {
+                    "product_id": sale_line.product_id.id,
+                    "name": f"{number} {sale_line.name}".strip(),
+                    "quantity": sale_line.product_uom_qty * sign,
+                    "product_uom_id": sale_line.product_uom.id,
+                    "price_unit": sale_line.price_unit,
+                    "discount": sale_line.discount,
+                    "tax_ids": [Command.set(sale_line.tax_id.ids)],
+                    "sale_line_ids": [Command.link(sale_line.id)],
+                }
+            )
+        listing = move.listing_id or move.origin_move_id.listing_id
+        taxes = (listing.taxes_id or move.category_id.tax_ids).filtered(lambda t: t.company_id == self.company_id)
+        if not listing or not taxes:
+            return None
+        price = listing.list_price
+        if currency.compare_amounts(taxes.compute_all(price, currency=currency)["total_included"], gross):
+            price = taxes.with_context(force_price_include=True).compute_all(gross, currency=currency)["total_excluded"]
+        return Command.create(
+            {
+                "product_id": listing.product_variant_id.id,
+                "name": f"{number} {move.description or listing.name}".strip(),
+                "quantity": sign,
+                "price_unit": price,
+                "tax_ids": [Command.set(taxes.ids)],
+            }
+        )
+
+    def _create_recharge_invoice(self, lines, date_to):
+        """The employer's invoice (a credit note when refunds exceed the period's uses),
+        posted: it goes to the employer as FatturaPA through l10n_it_edi."""
+        self.ensure_one()
         invoice = (
             self.env["account.move"]
             .sudo()
@@ -474,11 +568,29 @@ class WelfareFund(models.Model):
                 }
             )
         )
+        if invoice.currency_id.compare_amounts(invoice.amount_total, 0) < 0:
+            invoice.action_switch_move_type()
         invoice.action_post()
-        moves.write({"recharge_invoice_id": invoice.id})
-        # Accounting invoices the employer without writing the fund: the note is the system's.
-        self.sudo().message_post(body=self.env._("Employer recharge invoice %(name)s.", name=invoice.name))
         return invoice
+
+    def _reconcile_recharged_shop_uses(self, moves, entry):
+        """The welfare payment paid, on the worker's receivable, a service the employer
+        is invoiced for: reconcile it with the clearing entry."""
+        payments = moves.transaction_id.payment_id.move_id.line_ids
+        for worker, lines in (
+            entry.line_ids.filtered(lambda l: l.account_id.account_type == "asset_receivable")
+            .grouped("partner_id")
+            .items()
+        ):
+            open_payments = payments.filtered(
+                lambda l, worker=worker, lines=lines: (
+                    l.partner_id.commercial_partner_id == worker
+                    and l.account_id in lines.account_id
+                    and not l.reconciled
+                )
+            )
+            if open_payments:
+                (lines + open_payments).reconcile()
 
     def _statement_values(self, date_from, date_to):
         """Figures of the funder's statement (rendicontazione) for a period."""

@@ -341,7 +341,13 @@ class WelfareSettlement(models.Model):
                     lambda t, company=self.company_id: t.company_id == company
                 )
                 untaxed = line_model._untaxed(taxes, amount, self.currency_id)
-                add(provider, "service_voucher", move.category_id, taxes, accounts["to_settle"], amount, untaxed)
+                # Recharged to the employer with its VAT, the service is a purchase of the
+                # network (the recharge clears the providers to settle); without a VAT of
+                # its own it passes through the providers to settle.
+                account = accounts["to_settle"]
+                if move.listing_id and taxes:
+                    account = move.listing_id.product_variant_id._get_product_accounts()["expense"]
+                add(provider, "service_voucher", move.category_id, taxes, account, amount, untaxed)
             else:
                 no_vat = self.env["account.tax"]
                 add(provider, "third_party", move.category_id, no_vat, accounts["to_settle"], amount, amount)

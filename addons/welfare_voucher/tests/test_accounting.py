@@ -1,5 +1,6 @@
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo.exceptions import UserError
 from odoo.fields import Date
@@ -111,28 +112,102 @@ class TestWelfareAccounting(WelfareVoucherCommon):
         self.assertBooksMatch()
         self.assertIn(credit_note.payment_state, ("paid", "in_payment", "reversed"))
 
+    def _make_e_invoicing_ready(self):
+        """The data l10n_it_edi puts on a FatturaPA: the network's tax system and codice
+        fiscale, addresses and VAT numbers."""
+        italy = self.env.ref("base.it")
+        company = self.env.company
+        company.write({"l10n_it_tax_system": "RF01", "l10n_it_codice_fiscale": "02680270168", "country_id": italy.id})
+        if not (company.street and company.zip and company.city):
+            company.write({"street": "Via Locatelli, 7", "zip": "24069", "city": "Trescore Balneario"})
+        if not company.vat:
+            company.vat = "IT02680270168"
+        self.employer_a.write(
+            {"vat": "IT00743110157", "street": "Via Roma, 1", "zip": "24060", "city": "Endine", "country_id": italy.id}
+        )
+
+    def _assert_valid_fatturapa(self, invoice):
+        errors = invoice._l10n_it_edi_export_data_check()
+        # Only the SdI proxy registration (the Settings' terms) is left to the installer.
+        self.assertEqual(set(errors) - {"l10n_it_edi_settings_l10n_it_edi_proxy_user_id"}, set(), errors)
+        tree = etree.fromstring(invoice._l10n_it_edi_render_xml())
+        self.assertEqual(tree.findtext(".//CessionarioCommittente//IdFiscaleIVA/IdCodice"), "00743110157")
+        self.assertEqual(float(tree.findtext(".//DatiGeneraliDocumento/ImportoTotaleDocumento")), invoice.amount_total)
+        return tree
+
+    def _balance(self, account, **domain):
+        lines = self.env["account.move.line"].search(
+            [("account_id", "=", account.id), ("parent_state", "=", "posted")]
+            + [(field, "=", value) for field, value in domain.items()]
+        )
+        return sum(lines.mapped("balance"))
+
     def test_employer_recharge_invoice(self):
-        """TUIR art. 51 c.2, DM 25/3/2016 art. 6 (docs/fiscal-model.md, flow f): what the
-        workers spent from employer welfare is recharged to the employer, each use once."""
+        """DPR 633/72 art. 3 c.3 and art. 6-ter, Agenzia delle Entrate ruling 10/2020
+        (docs/fiscal-model.md, flows d and f): a service voucher of employer welfare
+        (TUIR art. 51 c.2) redeemed in person is recharged to the employer as a supply,
+        with the service's VAT, one line per voucher, as a valid FatturaPA; each use once.
+        The credit the employer owed is cleared against the provider's use."""
+        self._make_e_invoicing_ready()
+        accounts = self.env.company._welfare_accounts()
         voucher = self.issue(self.fund_c2, self.worker_a, 700.0)
         price = self.listing_nido._welfare_redeem_price(self.provider, self.cat_nido)
-        self.env["welfare.voucher"]._redeem_at_provider(
+        use = self.env["welfare.voucher"]._redeem_at_provider(
             voucher.code, self.provider, self.cat_nido, price, listing=self.listing_nido
         )
+        owed = self._balance(accounts["funds_receivable"], partner_id=self.employer_a.id)
+        to_settle = self._balance(accounts["to_settle"], partner_id=self.provider.id)
         today = Date.today()
         wizard = self.env["welfare.fund.recharge"].create(
             {"fund_id": self.fund_c2.id, "date_from": today - relativedelta(days=1), "date_to": today}
         )
         invoice = self.env["account.move"].browse(wizard.action_invoice()["res_id"])
-        self.assertEqual(invoice.move_type, "out_invoice")
-        self.assertEqual(invoice.partner_id, self.employer_a)
-        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(
+            (invoice.move_type, invoice.partner_id, invoice.state), ("out_invoice", self.employer_a, "posted")
+        )
         self.assertAlmostEqual(invoice.amount_total, price)
-        self.assertEqual(invoice.invoice_line_ids.name.count(self.cat_nido.name), 1)
+        line = invoice.invoice_line_ids
+        self.assertEqual(line.product_id, self.listing_nido.product_variant_id)
+        self.assertEqual(line.tax_ids, self.listing_nido.taxes_id)
+        self.assertIn(use.service_voucher_number, line.name)
+        self.assertEqual(use.recharge_invoice_id, invoice)
+        tree = self._assert_valid_fatturapa(invoice)
+        self.assertEqual(len(tree.findall(".//DettaglioLinee")), 1)
+        # The employer owes the invoice now, no longer the credit; the provider's use is
+        # no longer waiting to be recharged.
+        self.assertAlmostEqual(self._balance(accounts["funds_receivable"], partner_id=self.employer_a.id), owed - price)
+        self.assertAlmostEqual(self._balance(accounts["to_settle"], partner_id=self.provider.id), to_settle + price)
         self.assertBooksMatch()
         # Each use is recharged once.
         with self.assertRaisesRegex(Exception, "Nothing was spent"):
             self.fund_c2._invoice_employer(today - relativedelta(days=1), today)
+
+    def test_c2_shop_line_is_invoiced_to_the_employer_not_the_worker(self):
+        """DPR 633/72 art. 6-ter and ruling 10/2020 (docs/fiscal-model.md, flow b): a shop
+        line paid by a single-purpose voucher of employer welfare is documented once,
+        with its VAT, on the invoice to the employer; the worker gets no invoice for it."""
+        self._make_e_invoicing_ready()
+        self.env["ir.config_parameter"].sudo().set_param("sale.automatic_invoice", True)
+        self.issue(self.fund_c2, self.worker_a, 700.0)
+        order = self.cart(self.worker_a, (self.listing_nido, 1))
+        order._welfare_apply_credit()
+        self.assertEqual(order.state, "sale")
+        self.assertFalse(order.invoice_ids, "no invoice to the worker for a line the voucher pays")
+        self.assertFalse(order._get_invoiceable_lines())
+        today = Date.today()
+        invoice = self.fund_c2._invoice_employer(today - relativedelta(days=1), today)
+        self.assertEqual(invoice.partner_id, self.employer_a)
+        self.assertAlmostEqual(invoice.amount_total, order.amount_total)
+        self.assertEqual(invoice.invoice_line_ids.sale_line_ids, order.order_line)
+        self.assertEqual(invoice.invoice_line_ids.tax_ids, order.order_line.tax_id)
+        self.assertEqual(order.invoice_status, "invoiced")
+        self._assert_valid_fatturapa(invoice)
+        # The welfare payment on the worker's receivable is settled by the recharge.
+        payment_lines = order.transaction_ids.payment_id.move_id.line_ids.filtered(
+            lambda l: l.account_id.account_type == "asset_receivable"
+        )
+        self.assertTrue(payment_lines and all(payment_lines.mapped("reconciled")))
+        self.assertBooksMatch()
 
     def test_fringe_benefits_are_not_invoiced_to_the_employer(self):
         """DPR 633/72 art. 6-quater (docs/fiscal-model.md, flow c): fringe-benefit credit

@@ -314,7 +314,9 @@ class TestWelfareSettlement(WelfareVoucherCommon):
         bill.invoice_line_ids.price_unit = untaxed
         self.assertEqual(settlement.invoice_state, "matched")
         settlement.action_confirm()
-        self.assertEqual(bill.invoice_line_ids.account_id, self.env.company._welfare_accounts()["to_settle"])
+        self.assertEqual(
+            bill.invoice_line_ids.account_id, self.listing_nido.product_variant_id._get_product_accounts()["expense"]
+        )
 
     def test_bill_linked_by_hand_must_be_the_providers(self):
         """docs/fiscal-model.md flow e: an invoice without the settlement's number is linked
