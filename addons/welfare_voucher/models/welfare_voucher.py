@@ -565,7 +565,18 @@ class WelfareVoucher(models.Model):
             )
 
     @api.model
-    def _redeem_at_provider(self, code, provider, category, amount, description=None, service_date=None, listing=None):
+    def _redeem_at_provider(
+        self,
+        code,
+        provider,
+        category,
+        amount,
+        description=None,
+        service_date=None,
+        listing=None,
+        document_ref=None,
+        service_price=None,
+    ):
         """A provider with an active convention redeems a worker's voucher for a service
         delivered in person (same rules as the shop). Returns the ledger line.
 
@@ -577,6 +588,11 @@ class WelfareVoucher(models.Model):
         service at its whole price, never topped up by the worker: the provider names
         the service among its published ``listing``s and pays itself its price, as in
         the shop; an amount typed by hand is refused.
+
+        Other credit is a multi-purpose voucher (DPR 633/72 art. 6-quater): the provider
+        sold the service to the worker and documents it; it may give its document's
+        ``document_ref`` and the service's whole ``service_price`` (at least the amount
+        redeemed), so that the funder's statement reports the worker's co-payment.
 
         The rules for trusted callers: the provider portal goes through _portal_redeem,
         which first asks for the worker's consent."""
@@ -618,6 +634,16 @@ class WelfareVoucher(models.Model):
                     )
                 )
             description = description or listing.name
+            document_ref = service_price = None  # the service voucher is the document
+        if service_price is not None and currency.compare_amounts(service_price, amount) < 0:
+            raise UserError(
+                self.env._(
+                    "The whole price of the service (%(price)s) cannot be lower than what the voucher pays "
+                    "(%(amount)s).",
+                    price=currency.format(service_price),
+                    amount=currency.format(amount),
+                )
+            )
         move = voucher._redeem(
             amount,
             category,
@@ -628,6 +654,8 @@ class WelfareVoucher(models.Model):
             date=today,
             service_date=service_date or False,
             listing_id=listing.id if listing else False,
+            provider_document_ref=document_ref or False,
+            service_price=service_price or 0.0,
         )
         voucher.message_post(
             body=self.env._(
@@ -684,22 +712,30 @@ class WelfareVoucher(models.Model):
             lambda c: c._is_valid_on(today) and c._covers_category(category)
         ):
             raise UserError(self.env._("Choose the service."))
-        try:
-            amount = Decimal(amount_text.replace(",", "."))
-        except InvalidOperation as e:
-            raise UserError(self.env._("Enter the amount in euro, for example 25.50.")) from e
-        if (
-            not amount.is_finite()
-            or amount < Decimal("0.01")
-            or amount > REDEEM_MAX_AMOUNT
-            or amount != amount.quantize(Decimal("0.01"))
-        ):
-            raise UserError(
-                self.env._(
-                    "The amount must be between 0.01 and %(max)s euro, with at most two decimals.",
-                    max=REDEEM_MAX_AMOUNT,
+
+        def money(value_text):
+            try:
+                value = Decimal(value_text.replace(",", "."))
+            except InvalidOperation as e:
+                raise UserError(self.env._("Enter the amount in euro, for example 25.50.")) from e
+            if (
+                not value.is_finite()
+                or value < Decimal("0.01")
+                or value > REDEEM_MAX_AMOUNT
+                or value != value.quantize(Decimal("0.01"))
+            ):
+                raise UserError(
+                    self.env._(
+                        "The amount must be between 0.01 and %(max)s euro, with at most two decimals.",
+                        max=REDEEM_MAX_AMOUNT,
+                    )
                 )
-            )
+            return float(value)
+
+        amount = money(amount_text)
+        price_text = text("service_price", 32)
+        service_price = money(price_text) if price_text else None
+        document_ref = text("document_ref", 64)
         description = text("description", REDEEM_MAX_TEXT)
         service_date = text("service_date", 10)
         if service_date:
@@ -715,10 +751,12 @@ class WelfareVoucher(models.Model):
             "code": code,
             "pin": pin,
             "category": category,
-            "amount": float(amount),
+            "amount": amount,
             "description": description or False,
             "service_date": service_date or False,
             "listing": listing,
+            "document_ref": document_ref or None,
+            "service_price": service_price,
         }
 
     @api.model
@@ -754,6 +792,8 @@ class WelfareVoucher(models.Model):
                     description=data["description"],
                     service_date=data["service_date"],
                     listing=data["listing"],
+                    document_ref=data["document_ref"],
+                    service_price=data["service_price"],
                 )
                 if not pin._consume():
                     raise VoucherCodeError(self._invalid_code_message())

@@ -88,6 +88,18 @@ class WelfareVoucherMove(models.Model):
         readonly=True,
         help="The provider's listing redeemed in person: its VAT is what the provider invoices.",
     )
+    provider_document_ref = fields.Char(
+        string="Provider's Document",
+        readonly=True,
+        help="Multi-purpose voucher redeemed in person: the receipt or invoice the provider issued to the "
+        "worker for the service (DPR 633/72 art. 6-quater: the provider documents the sale).",
+    )
+    service_price = fields.Monetary(
+        string="Whole Price",
+        readonly=True,
+        help="Multi-purpose voucher redeemed in person: the whole price of the service on the provider's "
+        "document; the worker paid the rest (the co-payment the funder's statement reports).",
+    )
     service_voucher_number = fields.Char(
         string="Service Voucher",
         readonly=True,

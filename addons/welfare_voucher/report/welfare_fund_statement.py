@@ -49,7 +49,8 @@ class ReportWelfareFundStatement(models.AbstractModel):
           whole ledger up to ``date_to``);
         - co-payments: what the workers paid themselves on the order lines that this
           fund's credit paid in part in the period (the line total less all the welfare
-          credit paid on it); in-person redemptions have no such total and count none;
+          credit paid on it); in person, the whole price on the provider's document to the
+          worker, as the provider declared it when redeeming, less the voucher's share;
         - workers with a voucher: those holding a voucher of the fund issued by the end
           of the period (not cancelled); workers reached in the period: those who spent
           from it.
@@ -164,6 +165,17 @@ class ReportWelfareFundStatement(models.AbstractModel):
             )
         )
         result = []
+        # In person (multi-purpose vouchers): the whole price the provider declared.
+        fields_ = list(dimensions.values())
+        for *values, price, amount in Move._read_group(
+            [*redeems, ("sale_order_line_id", "=", False), ("service_price", ">", 0)],
+            fields_,
+            ["service_price:sum", "amount:sum"],
+        ):
+            company_currency = self.env.company.currency_id
+            own = company_currency.round(price + amount)  # a redemption is negative
+            if company_currency.compare_amounts(own, 0) > 0:
+                result.append((dict(zip(fields_, values)), own))
         for line in lines:
             currency = line.currency_id
             welfare = -paid.get(line, 0.0)

@@ -130,6 +130,33 @@ class TestRedeemAtProvider(RedeemCommon):
             )
         self.assertEqual(voucher.balance, 90.0)
 
+    def test_multi_purpose_redemption_records_the_providers_document_and_copayment(self):
+        """DPR 633/72 art. 6-quater (docs/fiscal-model.md, flow d): grant credit redeemed in
+        person is a multi-purpose voucher; the provider sold the service to the worker and
+        documents it. The network records the provider's document and the whole price, so
+        that the funder's statement reports the worker's co-payment (the call's
+        rendicontazione)."""
+        voucher = self.issue(self.fund_grant, self.worker_a, 400.0)
+        error = self.fail_to_redeem(
+            UserError, voucher=voucher, pin=self.new_pin(voucher), amount="150", service_price="120"
+        )
+        self.assertIn("cannot be lower", str(error))
+        self.assertEqual(voucher.balance, 400.0, "nothing is written for a refused redemption")
+        move = self.portal_redeem(
+            voucher, pin=self.new_pin(voucher), amount="150", service_price="380,00", document_ref="RIC 2026/118"
+        )
+        self.assertEqual((move.provider_document_ref, move.service_price), ("RIC 2026/118", 380.0))
+        today = Date.today()
+        values = self.fund_grant._statement_values(today - relativedelta(days=1), today)
+        self.assertAlmostEqual(values["spent"], 150.0)
+        self.assertAlmostEqual(values["copay"], 230.0)
+        # Full-value credit needs none: the service voucher is the document.
+        c2 = self.issue(self.fund_c2, self.worker_a, 700.0)
+        use = self.env["welfare.voucher"]._redeem_at_provider(
+            c2.code, self.provider, self.cat_nido, 610.0, listing=self.listing_nido, service_price=900.0
+        )
+        self.assertFalse(use.service_price)
+
     def test_no_backdating_expiry_is_judged_today(self):
         """Expiry is enforced on the day of the redemption (no date chosen by the
         provider can revive a voucher that expired yesterday, nor an ended convention)."""
