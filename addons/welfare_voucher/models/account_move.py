@@ -1,6 +1,13 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+# DPR 642/72, Tariff part I art. 13 n. 1: €2 of stamp duty on an invoice whose amounts
+# without VAT (excluded, not subject, exempt: Natura N1, N2, N4) exceed €77.47; paid
+# virtually ("bollo virtuale") and declared in the FatturaPA (DatiBollo).
+STAMP_DUTY = 2.0
+STAMP_DUTY_THRESHOLD = 77.47
+STAMP_DUTY_NATURES = ("N1", "N2", "N4")
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -14,6 +21,21 @@ class AccountMove(models.Model):
         help="On a provider's invoice: the settlement statement it invoices (docs/fiscal-model.md, flow e). "
         "Invoices quoting the settlement's number are linked by the settlement itself.",
     )
+
+    def _welfare_set_stamp_duty(self):
+        """Declare the stamp duty on the network's own draft invoices that need it."""
+        for move in self.filtered(lambda m: m.state == "draft" and m.move_type in ("out_invoice", "out_refund")):
+            untaxed = sum(
+                line.price_subtotal
+                for line in move.invoice_line_ids
+                if line.tax_ids
+                and all(
+                    tax.amount == 0 and (tax.l10n_it_exempt_reason or "").startswith(STAMP_DUTY_NATURES)
+                    for tax in line.tax_ids
+                )
+            )
+            due = move.currency_id.compare_amounts(untaxed, STAMP_DUTY_THRESHOLD) > 0
+            move.l10n_it_stamp_duty = STAMP_DUTY if due else 0.0
 
     def write(self, vals):
         if "welfare_settlement_id" in vals and not self.env.su:

@@ -570,6 +570,7 @@ class WelfareFund(models.Model):
         )
         if invoice.currency_id.compare_amounts(invoice.amount_total, 0) < 0:
             invoice.action_switch_move_type()
+        invoice._welfare_set_stamp_duty()
         invoice.action_post()
         return invoice
 

@@ -303,7 +303,7 @@ class WelfareSettlement(models.Model):
             for provider, provider_moves in moves.grouped("provider_id").items():
                 if commission := settlement._commission_invoice_values(provider, provider_moves, accounts):
                     commissions.append(commission)
-            self.env["account.move"].sudo().create(commissions)
+            self.env["account.move"].sudo().create(commissions)._welfare_set_stamp_duty()
         self._match_invoices()
         return True
 

@@ -182,6 +182,35 @@ class TestWelfareAccounting(WelfareVoucherCommon):
         with self.assertRaisesRegex(Exception, "Nothing was spent"):
             self.fund_c2._invoice_employer(today - relativedelta(days=1), today)
 
+    def test_recharge_of_exempt_services_declares_the_stamp_duty(self):
+        """DPR 642/72 Tariff art. 13 n. 1 (docs/fiscal-model.md, flow f): an invoice with
+        more than €77.47 exempt from VAT (here a nursery, DPR 633/72 art. 10 n. 21, Natura
+        N4) carries €2 of stamp duty, declared in the FatturaPA."""
+        self._make_e_invoicing_ready()
+        exempt = self.env["account.tax"].create(
+            {
+                "name": "Esente art. 10 n. 21 test",
+                "amount": 0.0,
+                "amount_type": "percent",
+                "type_tax_use": "sale",
+                "l10n_it_exempt_reason": "N4",
+                "l10n_it_law_reference": "Art. 10 c.1 n. 21 DPR 633/72",
+                "company_id": self.env.company.id,
+            }
+        )
+        self.listing_nido.sudo().taxes_id = exempt
+        voucher = self.issue(self.fund_c2, self.worker_a, 700.0)
+        self.env["welfare.voucher"]._redeem_at_provider(
+            voucher.code, self.provider, self.cat_nido, 500.0, listing=self.listing_nido
+        )
+        today = Date.today()
+        invoice = self.fund_c2._invoice_employer(today - relativedelta(days=1), today)
+        self.assertAlmostEqual(invoice.amount_total, 500.0)
+        self.assertEqual(invoice.l10n_it_stamp_duty, 2.0)
+        tree = self._assert_valid_fatturapa(invoice)
+        self.assertEqual(tree.findtext(".//DatiBollo/ImportoBollo"), "2.00")
+        self.assertEqual(tree.findtext(".//DatiRiepilogo/Natura"), "N4")
+
     def test_c2_shop_line_is_invoiced_to_the_employer_not_the_worker(self):
         """DPR 633/72 art. 6-ter and ruling 10/2020 (docs/fiscal-model.md, flow b): a shop
         line paid by a single-purpose voucher of employer welfare is documented once,
