@@ -21,6 +21,20 @@ class AccountMove(models.Model):
         help="On a provider's invoice: the settlement statement it invoices (docs/fiscal-model.md, flow e). "
         "Invoices quoting the settlement's number are linked by the settlement itself.",
     )
+    welfare_deferred_invoice = fields.Boolean(
+        string="Deferred Invoice (TD24)",
+        readonly=True,
+        copy=False,
+        help="A deferred invoice (DPR 633/72 art. 21 c.4 lett. a) of the services of a period, each documented "
+        "by its service voucher: sent as FatturaPA document type TD24.",
+    )
+
+    def _l10n_it_edi_get_document_type(self):
+        """The employer recharge of a period's service vouchers is a deferred invoice:
+        TD24 (docs/fiscal-model.md, flow f)."""
+        if self.welfare_deferred_invoice and self.move_type == "out_invoice" and not self._l10n_it_edi_is_simplified():
+            return "TD24"
+        return super()._l10n_it_edi_get_document_type()
 
     def _welfare_set_stamp_duty(self):
         """Declare the stamp duty on the network's own draft invoices that need it."""

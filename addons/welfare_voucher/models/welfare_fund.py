@@ -565,6 +565,7 @@ class WelfareFund(models.Model):
                     "company_id": self.company_id.id,
                     "ref": self.env._("Welfare %(fund)s", fund=self.name),
                     "invoice_line_ids": lines,
+                    "welfare_deferred_invoice": True,
                 }
             )
         )

@@ -173,6 +173,8 @@ class TestWelfareAccounting(WelfareVoucherCommon):
         self.assertEqual(use.recharge_invoice_id, invoice)
         tree = self._assert_valid_fatturapa(invoice)
         self.assertEqual(len(tree.findall(".//DettaglioLinee")), 1)
+        # A deferred invoice of the period's services (DPR 633/72 art. 21 c.4 lett. a).
+        self.assertEqual(tree.findtext(".//DatiGeneraliDocumento/TipoDocumento"), "TD24")
         # The employer owes the invoice now, no longer the credit; the provider's use is
         # no longer waiting to be recharged.
         self.assertAlmostEqual(self._balance(accounts["funds_receivable"], partner_id=self.employer_a.id), owed - price)
