@@ -17,9 +17,16 @@ class AccountMove(models.Model):
         string="Welfare Settlement",
         copy=False,
         index=True,
+        check_company=True,
         domain="[('state', '=', 'draft'), ('company_id', '=', company_id)]",
         help="On a provider's invoice: the settlement statement it invoices (docs/fiscal-model.md, flow e). "
         "Invoices quoting the settlement's number are linked by the settlement itself.",
+    )
+    welfare_drafted_by_network = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="A provider's bill the network drafted itself, before settlements were matched to the providers' "
+        "own e-invoices: the settlement's own document.",
     )
     welfare_deferred_invoice = fields.Boolean(
         string="Deferred Invoice (TD24)",
@@ -31,7 +38,11 @@ class AccountMove(models.Model):
 
     def _l10n_it_edi_get_document_type(self):
         """The employer recharge of a period's service vouchers is a deferred invoice:
-        TD24 (docs/fiscal-model.md, flow f)."""
+        TD24 (docs/fiscal-model.md, flow f). A journal entry (a welfare payment's, a
+        ledger line's) has no FatturaPA document type: none is looked for (every TDxx is
+        for invoices and credit notes), which spares each posting about a dozen queries."""
+        if self.move_type == "entry":
+            return False
         if self.welfare_deferred_invoice and self.move_type == "out_invoice" and not self._l10n_it_edi_is_simplified():
             return "TD24"
         return super()._l10n_it_edi_get_document_type()
@@ -51,13 +62,40 @@ class AccountMove(models.Model):
             due = move.currency_id.compare_amounts(untaxed, STAMP_DUTY_THRESHOLD) > 0
             move.l10n_it_stamp_duty = STAMP_DUTY if due else 0.0
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                if not vals.get("welfare_settlement_id"):
+                    continue
+                move_type = vals.get("move_type") or self.env.context.get("default_move_type")
+                settlement = self.env["welfare.settlement"].browse(vals["welfare_settlement_id"])
+                if move_type not in ("in_invoice", "in_refund") or settlement.state != "draft":
+                    raise UserError(self.env._("Only a provider's invoice can be linked to a draft settlement."))
+        return super().create(vals_list)
+
+    def button_draft(self):
+        """A provider's invoice of a confirmed settlement is what the provider is paid:
+        it changes only by cancelling the settlement."""
+        if not self.env.context.get("welfare_voucher_settlement_cancel") and self.sudo().filtered(
+            lambda m: m.welfare_settlement_id and m.welfare_settlement_id.state in ("confirmed", "paid")
+        ):
+            raise UserError(
+                self.env._("This document belongs to a confirmed welfare settlement: cancel the settlement first.")
+            )
+        return super().button_draft()
+
     def write(self, vals):
         if "welfare_settlement_id" in vals and not self.env.su:
-            # Only a provider's draft invoice is linked by hand to a draft settlement; the
+            self.env["welfare.settlement"].browse(
+                [vals["welfare_settlement_id"]] if vals["welfare_settlement_id"] else []
+            )._lock()
+            self.welfare_settlement_id._lock()
+            # Only a provider's invoice is linked by hand to a draft settlement; the
             # settlement's own documents are its own.
             for move in self:
-                if move.move_type not in ("in_invoice", "in_refund") or move.state != "draft":
-                    raise UserError(self.env._("Only a provider's draft invoice can be linked to a settlement."))
+                if move.move_type not in ("in_invoice", "in_refund") or move.state == "cancel":
+                    raise UserError(self.env._("Only a provider's invoice can be linked to a settlement."))
                 if move.welfare_settlement_id and move.welfare_settlement_id.state != "draft":
                     raise UserError(
                         self.env._(

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 # Changes to these fields change what a line costs or what it is.
 WELFARE_PRICE_FIELDS = {
@@ -12,6 +13,7 @@ WELFARE_PRICE_FIELDS = {
     "product_no_variant_attribute_value_ids",
     "product_custom_attribute_value_ids",
 }
+WELFARE_SETTLEMENT_FIELDS = {"welfare_settlement_id", "welfare_reversal_settlement_id"}
 
 
 class SaleOrderLine(models.Model):
@@ -27,6 +29,14 @@ class SaleOrderLine(models.Model):
         copy=False,
         index="btree_not_null",
         help="The settlement that pays the provider for this sale (the network bought it at its whole price).",
+    )
+    welfare_reversal_settlement_id = fields.Many2one(
+        "welfare.settlement",
+        string="Reversed in Settlement",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The order was cancelled after its settlement: the settlement in which the provider gives it back.",
     )
 
     def _welfare_single_purpose_paid(self):
@@ -52,15 +62,33 @@ class SaleOrderLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su and any(vals.get(f) for vals in vals_list for f in WELFARE_SETTLEMENT_FIELDS):
+            raise UserError(self.env._("Only a provider settlement settles a sale."))
         lines = super().create(vals_list)
         lines.order_id._welfare_cart_changed()
         return lines
 
     def write(self, vals):
+        # Paid to its provider once: the settlement's links move only with the settlement,
+        # and what a settled sale cost cannot change under it (credit note or cancel).
+        if WELFARE_SETTLEMENT_FIELDS & set(vals) and not self.env.su:
+            raise UserError(self.env._("Only a provider settlement settles a sale."))
+        if WELFARE_PRICE_FIELDS & set(vals) and self.sudo().filtered("welfare_settlement_id"):
+            raise UserError(
+                self.env._(
+                    "This sale is already settled to its provider: issue a credit note or cancel the order "
+                    "instead of changing it."
+                )
+            )
         result = super().write(vals)
         if WELFARE_PRICE_FIELDS & set(vals):
             self.order_id._welfare_cart_changed()
         return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_welfare_settled(self):
+        if self.sudo().filtered(lambda l: l.welfare_settlement_id or l.welfare_reversal_settlement_id):
+            raise UserError(self.env._("This sale is settled to its provider: it cannot be deleted."))
 
     def unlink(self):
         orders = self.order_id

@@ -534,7 +534,7 @@ class WelfareFund(models.Model):
                 }
             )
         listing = move.listing_id or move.origin_move_id.listing_id
-        taxes = (listing.taxes_id or move.category_id.tax_ids).filtered(lambda t: t.company_id == self.company_id)
+        taxes = self.env["welfare.settlement.line"]._service_taxes(move, self.company_id)
         if not listing or not taxes:
             return None
         price = listing.list_price

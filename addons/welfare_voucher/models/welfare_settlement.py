@@ -1,12 +1,13 @@
 from datetime import datetime, time, timedelta
 
+import pytz
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from .welfare_settlement_line import INVOICED_KINDS, tax_key
+from .welfare_settlement_line import INVOICED_KINDS, SERVICE_VOUCHER_NUMBER, is_out_of_scope, tax_key
 
 
 class WelfareSettlement(models.Model):
@@ -37,6 +38,7 @@ class WelfareSettlement(models.Model):
             "move_ids",
             "line_ids",
             "sale_line_ids",
+            "sale_reversal_line_ids",
             "credit_line_ids",
             "bill_ids",
             "payment_order_ids",
@@ -65,6 +67,9 @@ class WelfareSettlement(models.Model):
     move_ids = fields.One2many("welfare.voucher.move", "settlement_id", string="Voucher Uses")
     line_ids = fields.One2many("welfare.settlement.line", "settlement_id", string="Statement")
     sale_line_ids = fields.One2many("sale.order.line", "welfare_settlement_id", string="Shop Sales")
+    sale_reversal_line_ids = fields.One2many(
+        "sale.order.line", "welfare_reversal_settlement_id", string="Shop Sales Cancelled after Settlement"
+    )
     credit_line_ids = fields.One2many("account.move.line", "welfare_settlement_id", string="Credit Notes to Workers")
     bill_ids = fields.One2many(
         "account.move",
@@ -170,73 +175,92 @@ class WelfareSettlement(models.Model):
 
     # --- what is settled -----------------------------------------------------
 
-    def _lock_unsettled(self, records, table):
+    def _lock(self):
+        """Lock the settlements' rows: compute, match, confirm, cancel and linking an
+        invoice by hand run one at a time on a settlement, and see its latest state."""
+        if self.ids:
+            self.env.cr.execute(
+                SQL("SELECT id FROM welfare_settlement WHERE id IN %s ORDER BY id FOR NO KEY UPDATE", tuple(self.ids))
+            )
+            self.invalidate_recordset(["state", "confirmed", "cancelled"])
+
+    def _lock_unsettled(self, records, table, column="welfare_settlement_id"):
         """Lock ``records`` still free, so that two settlements running at once cannot take
         the same use twice; returns those that are."""
         if not records:
             return records
         self.env.cr.execute(
             SQL(
-                "SELECT id FROM %s WHERE id IN %s AND welfare_settlement_id IS NULL FOR UPDATE",
+                "SELECT id FROM %s WHERE id IN %s AND %s IS NULL ORDER BY id FOR UPDATE",
                 SQL.identifier(table),
                 tuple(records.ids),
+                SQL.identifier(column),
             )
         )
         locked = {row[0] for row in self.env.cr.fetchall()}
-        records.invalidate_recordset(["welfare_settlement_id"])
-        return records.filtered(lambda r: r.id in locked and not r.welfare_settlement_id)
+        records.invalidate_recordset([column])
+        return records.filtered(lambda r: r.id in locked and not r[column])
+
+    def _provider_domain(self, field):
+        return [(field, "in", self.provider_ids.ids)] if self.provider_ids else []
 
     def _candidate_moves(self):
-        """Redemptions and refunds at providers in the period, not settled yet, locked so
-        that two settlements running at once cannot take the same use twice."""
+        """Redemptions and refunds at providers up to the end of the period, not settled
+        yet (also those of earlier periods that came in late), locked so that two
+        settlements running at once cannot take the same use twice."""
         self.ensure_one()
         domain = [
             ("company_id", "=", self.company_id.id),
             ("move_type", "in", ("redeem", "refund")),
             ("provider_id", "!=", False),
             ("settlement_id", "=", False),
-            ("date", ">=", self.date_from),
             ("date", "<=", self.date_to),
+            *self._provider_domain("provider_id"),
         ]
-        if self.provider_ids:
-            domain.append(("provider_id", "in", self.provider_ids.ids))
         moves = self.env["welfare.voucher.move"].sudo().search(domain)
-        if moves:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id FROM welfare_voucher_move WHERE id IN %s AND settlement_id IS NULL FOR UPDATE",
-                    tuple(moves.ids),
-                )
-            )
-            locked = {row[0] for row in self.env.cr.fetchall()}
-            moves.invalidate_recordset(["settlement_id"])
-            moves = moves.filtered(lambda m: m.id in locked and not m.settlement_id)
-        return moves
+        return self._lock_unsettled(moves, "welfare_voucher_move", "settlement_id")
+
+    def _period_end(self):
+        """The end of the period as the database stores order dates (UTC), from the
+        company's local midnight."""
+        tz = pytz.timezone(self.env.user.tz or self.company_id.partner_id.tz or "Europe/Rome")
+        end = tz.localize(datetime.combine(self.date_to + timedelta(days=1), time.min))
+        return end.astimezone(pytz.utc).replace(tzinfo=None)
 
     def _candidate_sale_lines(self):
-        """The providers' listings the network sold in the shop in the period (confirmed
-        orders), whoever paid them: the network bought them at their whole price."""
+        """The providers' listings the network sold in the shop up to the end of the
+        period (confirmed orders), whoever paid them: the network bought them at their
+        whole price."""
         self.ensure_one()
-        start = datetime.combine(self.date_from, time.min)
-        end = datetime.combine(self.date_to + timedelta(days=1), time.min)
-        provider_field = "product_id.product_tmpl_id.welfare_provider_id.commercial_partner_id"
         domain = [
             ("company_id", "=", self.company_id.id),
             ("state", "=", "sale"),
             ("display_type", "=", False),
             ("product_id.product_tmpl_id.welfare_provider_id", "!=", False),
             ("welfare_settlement_id", "=", False),
-            ("order_id.date_order", ">=", start),
-            ("order_id.date_order", "<", end),
+            ("order_id.date_order", "<", self._period_end()),
+            *self._provider_domain("product_id.product_tmpl_id.welfare_provider_id.commercial_partner_id"),
         ]
-        if self.provider_ids:
-            domain.append((provider_field, "in", self.provider_ids.ids))
         lines = self.env["sale.order.line"].sudo().search(domain)
         return self._lock_unsettled(lines, "sale_order_line")
 
+    def _candidate_cancelled_sales(self):
+        """Shop sales an earlier settlement paid whose order was cancelled since: the
+        provider gives the price back, on this statement."""
+        self.ensure_one()
+        domain = [
+            ("company_id", "=", self.company_id.id),
+            ("state", "=", "cancel"),
+            ("welfare_settlement_id", "!=", False),
+            ("welfare_reversal_settlement_id", "=", False),
+            *self._provider_domain("product_id.product_tmpl_id.welfare_provider_id.commercial_partner_id"),
+        ]
+        lines = self.env["sale.order.line"].sudo().search(domain)
+        return self._lock_unsettled(lines, "sale_order_line", "welfare_reversal_settlement_id")
+
     def _candidate_credit_lines(self):
-        """Credit notes to workers for the providers' listings, posted in the period: the
-        provider credits the network in turn."""
+        """Credit notes to workers for the providers' listings, posted up to the end of
+        the period: the provider credits the network in turn."""
         self.ensure_one()
         domain = [
             ("company_id", "=", self.company_id.id),
@@ -246,13 +270,9 @@ class WelfareSettlement(models.Model):
             ("sale_line_ids", "!=", False),
             ("product_id.product_tmpl_id.welfare_provider_id", "!=", False),
             ("welfare_settlement_id", "=", False),
-            ("date", ">=", self.date_from),
             ("date", "<=", self.date_to),
+            *self._provider_domain("product_id.product_tmpl_id.welfare_provider_id.commercial_partner_id"),
         ]
-        if self.provider_ids:
-            domain.append(
-                ("product_id.product_tmpl_id.welfare_provider_id.commercial_partner_id", "in", self.provider_ids.ids)
-            )
         lines = self.env["account.move.line"].sudo().search(domain)
         return self._lock_unsettled(lines, "account_move_line")
 
@@ -273,31 +293,43 @@ class WelfareSettlement(models.Model):
         """Give back what this settlement took, so that it can be settled again."""
         self.move_ids.sudo().write({"settlement_id": False})
         self.sale_line_ids.sudo().write({"welfare_settlement_id": False})
+        self.sale_reversal_line_ids.sudo().write({"welfare_reversal_settlement_id": False})
         self.credit_line_ids.sudo().write({"welfare_settlement_id": False})
         self.line_ids.sudo().unlink()
 
     def action_compute(self):
-        """Collect every unsettled use and shop sale of the period, write the statement
-        per provider, draft the network's commission invoices and match the providers'
-        invoices already received."""
+        """Collect every unsettled use and shop sale up to the end of the period, write
+        the statement per provider, draft the network's commission invoices and match the
+        providers' invoices already received."""
         self._welfare_check_settler()
-        accounts = self.company_id._welfare_accounts()
+        self._lock()
         for settlement in self:
             if settlement.state != "draft":
                 raise UserError(self.env._("Only draft settlements can be computed."))
+            if settlement.sudo().bill_ids:
+                raise UserError(
+                    self.env._(
+                        "Providers have already invoiced the statement of %(name)s: it cannot change any more. "
+                        "Cancel the settlement to start again.",
+                        name=settlement.name,
+                    )
+                )
+            accounts = settlement.company_id._welfare_accounts()
             # Its own draft documents, re-made below (the back office computes without posting rights).
             own = settlement.sudo().commission_invoice_ids | settlement.sudo().payment_order_ids
             own.filtered(lambda b: b.state == "draft").unlink()
             settlement.sudo()._free_settled()
             moves = settlement._candidate_moves()
             sale_lines = settlement._candidate_sale_lines()
+            cancelled = settlement._candidate_cancelled_sales()
             credit_lines = settlement._candidate_credit_lines()
-            if not (moves or sale_lines or credit_lines):
+            if not (moves or sale_lines or cancelled or credit_lines):
                 raise UserError(self.env._("Nothing to settle in this period."))
             moves.write({"settlement_id": settlement.id})
             sale_lines.write({"welfare_settlement_id": settlement.id})
+            cancelled.write({"welfare_reversal_settlement_id": settlement.id})
             credit_lines.write({"welfare_settlement_id": settlement.id})
-            line_values = settlement._statement_values(moves, sale_lines, credit_lines, accounts)
+            line_values = settlement._statement_values(moves, sale_lines - cancelled, cancelled, credit_lines, accounts)
             self.env["welfare.settlement.line"].sudo().create(line_values)
             commissions = []
             for provider, provider_moves in moves.grouped("provider_id").items():
@@ -307,53 +339,62 @@ class WelfareSettlement(models.Model):
         self._match_invoices()
         return True
 
-    def _statement_values(self, moves, sale_lines, credit_lines, accounts):
+    def _statement_values(self, moves, sale_lines, cancelled, credit_lines, accounts):
         """The statement: per provider, kind, category, VAT treatment and account, how
-        many uses and how much (VAT included)."""
+        many uses and how much (VAT included). The untaxed amount of a group is taken
+        from its total once, as the provider's invoice does (never a sum of roundings)."""
         self.ensure_one()
         totals = {}
         line_model = self.env["welfare.settlement.line"]
 
-        def add(provider, kind, category, taxes, account, amount, untaxed):
+        def add(provider, kind, category, taxes, account, amount):
             key = (provider, kind, category, taxes, account)
-            count, total, total_untaxed = totals.get(key, (0, 0.0, 0.0))
-            totals[key] = (count + 1, total + amount, total_untaxed + untaxed)
+            count, total = totals.get(key, (0, 0.0))
+            totals[key] = (count + 1, total + amount)
+
+        def sale(line, sign):
+            product = line.product_id
+            template = product.product_tmpl_id
+            provider = template.welfare_provider_id.commercial_partner_id
+            account = product._get_product_accounts()["expense"]
+            taxes = line.tax_id if line._name == "sale.order.line" else line.tax_ids
+            add(provider, "purchase", template.welfare_category_id, taxes, account, sign * line.price_total)
 
         for line in sale_lines:
-            template = line.product_id.product_tmpl_id
-            account = line.product_id._get_product_accounts()["expense"]
-            provider = template.welfare_provider_id.commercial_partner_id
-            category = template.welfare_category_id
-            add(provider, "purchase", category, line.tax_id, account, line.price_total, line.price_subtotal)
-        for line in credit_lines:
-            template = line.product_id.product_tmpl_id
-            account = line.product_id._get_product_accounts()["expense"]
-            provider = template.welfare_provider_id.commercial_partner_id
-            category = template.welfare_category_id
-            add(provider, "purchase", category, line.tax_ids, account, -line.price_total, -line.price_subtotal)
+            sale(line, 1)
+        # Sales an earlier statement paid, cancelled since, and credit notes to workers.
+        for line in [*cancelled, *credit_lines]:
+            sale(line, -1)
         # Voucher uses in the shop are paid with the sale they belong to, above.
         for move in moves.filtered(lambda m: not m.transaction_id and not m.sale_order_line_id):
             provider = move.provider_id.commercial_partner_id
             # A redemption is negative on the voucher, a refund positive.
             amount = -move.amount
             if move.fund_id.payment_mode == "full_value":
-                taxes = (move.listing_id.taxes_id or move.category_id.tax_ids).filtered(
-                    lambda t, company=self.company_id: t.company_id == company
-                )
-                untaxed = line_model._untaxed(taxes, amount, self.currency_id)
+                taxes = line_model._service_taxes(move, self.company_id)
                 # Recharged to the employer with its VAT, the service is a purchase of the
                 # network (the recharge clears the providers to settle); without a VAT of
                 # its own it passes through the providers to settle.
                 account = accounts["to_settle"]
-                if move.listing_id and taxes:
-                    account = move.listing_id.product_variant_id._get_product_accounts()["expense"]
-                add(provider, "service_voucher", move.category_id, taxes, account, amount, untaxed)
+                listing = move.listing_id or move.origin_move_id.listing_id
+                if listing and taxes:
+                    account = listing.product_variant_id._get_product_accounts()["expense"]
+                add(provider, "service_voucher", move.category_id, taxes, account, amount)
             else:
-                no_vat = self.env["account.tax"]
-                add(provider, "third_party", move.category_id, no_vat, accounts["to_settle"], amount, amount)
+                add(provider, "third_party", move.category_id, self.env["account.tax"], accounts["to_settle"], amount)
         return [
-            line_model._values(self, provider, kind, category, taxes, account, count, total, untaxed)
-            for (provider, kind, category, taxes, account), (count, total, untaxed) in sorted(
+            line_model._values(
+                self,
+                provider,
+                kind,
+                category,
+                taxes,
+                account,
+                count,
+                total,
+                line_model._untaxed(taxes, self.currency_id.round(total), self.currency_id),
+            )
+            for (provider, kind, category, taxes, account), (count, total) in sorted(
                 totals.items(), key=lambda kv: (kv[0][0].display_name or "", kv[0][1], kv[0][2].display_name or "")
             )
         ]
@@ -404,13 +445,20 @@ class WelfareSettlement(models.Model):
 
     # --- the providers' invoices ---------------------------------------------
 
+    def _match_tolerance(self, uses):
+        """Rounding the provider's invoice may differ by: VAT is computed once per rate
+        on the invoice, per line in the shop; half a cent per use, at most 1.00."""
+        return min(max(0.01, 0.005 * uses), 1.0)
+
     def _invoice_match_groups(self):
         """Per provider and VAT treatment, what the statement expects the provider to
         invoice and what its invoices linked to the settlement carry.
 
         Returns {(provider, tax_key): {"expected", "expected_untaxed", "invoiced",
-        "invoiced_untaxed", "state", "label", "uses"}}; ``uses`` lists the service
-        vouchers an invoice line names with a different amount."""
+        "invoiced_untaxed", "uses", "state", "label", "vouchers"}}; ``vouchers`` lists
+        the service vouchers the invoices name, alone on their lines, for another amount
+        (summed over the lines and credit notes naming each). Lines outside VAT under
+        art. 15 (Natura N1, e.g. the provider's stamp duty) are not matched."""
         self.ensure_one()
         currency = self.currency_id
         groups = {}
@@ -423,41 +471,52 @@ class WelfareSettlement(models.Model):
                     "expected_untaxed": 0.0,
                     "invoiced": 0.0,
                     "invoiced_untaxed": 0.0,
+                    "uses": 0,
                     "label": label,
-                    "uses": [],
+                    "vouchers": [],
                 },
             )
 
-        invoiced_lines = self.line_ids.filtered(lambda l: l.kind in INVOICED_KINDS)
-        for line in invoiced_lines:
+        for line in self.line_ids.filtered(lambda l: l.kind in INVOICED_KINDS):
             data = group(line.provider_id, tax_key(line.tax_ids), ", ".join(line.tax_ids.mapped("name")))
             data["expected"] += line.amount_total
             data["expected_untaxed"] += line.amount_untaxed
+            data["uses"] += line.use_count
         bills = self.bill_ids.filtered(lambda b: b.state != "cancel")
-        service_vouchers = {
-            move.service_voucher_number: -move.amount for move in self.move_ids if move.service_voucher_number
+        # The service vouchers of this statement, per provider: {number: (provider, amount)}.
+        vouchers = {
+            move.service_voucher_number: (move.provider_id.commercial_partner_id, -move.amount)
+            for move in self.move_ids
+            if move.service_voucher_number and move.move_type == "redeem"
         }
+        invoiced_vouchers = {}
         for bill in bills:
             sign = -1 if bill.move_type == "in_refund" else 1
             provider = bill.commercial_partner_id
             for bill_line in bill.invoice_line_ids.filtered(lambda l: l.display_type == "product"):
-                data = group(provider, tax_key(bill_line.tax_ids), ", ".join(bill_line.tax_ids.mapped("name")))
+                if is_out_of_scope(bill_line.tax_ids):
+                    continue
+                key = tax_key(bill_line.tax_ids)
+                data = group(provider, key, ", ".join(bill_line.tax_ids.mapped("name")))
                 data["invoiced"] += sign * bill_line.price_total
                 data["invoiced_untaxed"] += sign * bill_line.price_subtotal
-                # Per use: an invoice line naming a service voucher carries its price.
-                for number, amount in service_vouchers.items():
-                    if number in (bill_line.name or "") and currency.compare_amounts(
-                        sign * bill_line.price_total, amount
-                    ):
-                        data["uses"].append((number, amount, sign * bill_line.price_total))
+                numbers = set(SERVICE_VOUCHER_NUMBER.findall(bill_line.name or ""))
+                if len(numbers) == 1 and (number := numbers.pop()) in vouchers and vouchers[number][0] == provider:
+                    total = invoiced_vouchers.get(number, (key, 0.0))[1]
+                    invoiced_vouchers[number] = (key, total + sign * bill_line.price_total)
+        for number, (key, invoiced) in invoiced_vouchers.items():
+            provider, expected = vouchers[number]
+            if currency.compare_amounts(expected, invoiced):
+                group(provider, key, "")["vouchers"].append((number, expected, invoiced))
         invoiced_providers = bills.commercial_partner_id
         for (provider, _key), data in groups.items():
+            tolerance = self._match_tolerance(data["uses"])
             if provider not in invoiced_providers:
                 data["state"] = "awaiting"
             elif (
-                currency.compare_amounts(data["expected"], data["invoiced"])
-                or currency.compare_amounts(data["expected_untaxed"], data["invoiced_untaxed"])
-                or data["uses"]
+                abs(data["expected"] - data["invoiced"]) > tolerance + 1e-9
+                or abs(data["expected_untaxed"] - data["invoiced_untaxed"]) > tolerance + 1e-9
+                or data["vouchers"]
             ):
                 data["state"] = "mismatch"
             else:
@@ -489,7 +548,7 @@ class WelfareSettlement(models.Model):
                         expected=currency.format(expected),
                         invoiced=currency.format(invoiced),
                     )
-                    for number, expected, invoiced in data["uses"]
+                    for number, expected, invoiced in data["vouchers"]
                 ),
             )
             for (provider, _key), data in sorted(groups.items(), key=lambda kv: kv[0][0].display_name or "")
@@ -519,6 +578,8 @@ class WelfareSettlement(models.Model):
             providers = settlement.line_ids.filtered(lambda l: l.kind in INVOICED_KINDS).provider_id
             if not providers:
                 continue
+            # The settlement's number as such, not as a pattern.
+            reference = settlement.name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             bills = (
                 self.env["account.move"]
                 .sudo()
@@ -531,9 +592,9 @@ class WelfareSettlement(models.Model):
                         ("welfare_settlement_id", "=", False),
                         "|",
                         "|",
-                        ("invoice_origin", "ilike", settlement.name),
-                        ("ref", "ilike", settlement.name),
-                        ("payment_reference", "ilike", settlement.name),
+                        ("invoice_origin", "ilike", reference),
+                        ("ref", "ilike", reference),
+                        ("payment_reference", "ilike", reference),
                     ]
                 )
             )
@@ -550,7 +611,37 @@ class WelfareSettlement(models.Model):
     def action_match_invoices(self):
         """Look for the providers' invoices received since the statement was made."""
         self._welfare_check_settler()
+        self._lock()
         self._match_invoices()
+        return True
+
+    def action_release_unmatched(self):
+        """Pay the providers whose invoices match without waiting for the others: the
+        providers still awaited or not matching leave this settlement (their uses and
+        sales, statement lines, invoices and commission go back to be settled again)."""
+        self._welfare_check_settler()
+        self._lock()
+        for settlement in self:
+            if settlement.state != "draft":
+                raise UserError(self.env._("Only draft settlements can be changed."))
+            released = {
+                provider
+                for (provider, _key), data in settlement._invoice_match_groups().items()
+                if data["state"] != "matched"
+            }
+            if not released:
+                continue
+            released = self.env["res.partner"].union(*released)
+            sudo = settlement.sudo()
+            sudo._release(released)
+            remaining = sudo.line_ids.provider_id
+            sudo.provider_ids = remaining
+            sudo.message_post(
+                body=self.env._(
+                    "Released to a later settlement, their invoices not matching yet: %(providers)s.",
+                    providers=", ".join(released.mapped("display_name")),
+                )
+            )
         return True
 
     # --- confirmation, payment, cancellation ---------------------------------
@@ -558,6 +649,25 @@ class WelfareSettlement(models.Model):
     def _welfare_check_settler(self):
         self._welfare_check_group("welfare_network.group_welfare_backoffice", "account.group_account_invoice")
         self.check_access("write")
+
+    def _release(self, providers):
+        """Take ``providers``' uses, sales, statement lines, invoices and draft commission
+        out of this draft settlement (sudo)."""
+        self.ensure_one()
+
+        def released(partner):
+            return partner.commercial_partner_id in providers
+
+        self.move_ids.filtered(lambda m: released(m.provider_id)).write({"settlement_id": False})
+        for lines, field in (
+            (self.sale_line_ids, "welfare_settlement_id"),
+            (self.sale_reversal_line_ids, "welfare_reversal_settlement_id"),
+            (self.credit_line_ids, "welfare_settlement_id"),
+        ):
+            lines.filtered(lambda l: released(l.product_id.product_tmpl_id.welfare_provider_id)).write({field: False})
+        self.line_ids.filtered(lambda l: released(l.provider_id)).unlink()
+        self.bill_ids.filtered(lambda b: released(b.commercial_partner_id)).write({"welfare_settlement_id": False})
+        self.commission_invoice_ids.filtered(lambda b: released(b.partner_id) and b.state == "draft").unlink()
 
     def _check_invoices_match(self):
         self.ensure_one()
@@ -577,29 +687,47 @@ class WelfareSettlement(models.Model):
                 self.env._(
                     "The providers' invoices do not match the statement of %(name)s, so nothing can be paid yet:\n"
                     "%(problems)s\nLink the missing invoices, or ask the provider for a credit note or a corrected "
-                    "invoice.",
+                    "invoice, or release these providers to a later settlement.",
                     name=self.name,
                     problems="\n".join(problems),
                 )
             )
 
     def _book_matched_bills(self):
-        """Put each line of the providers' draft invoices on the statement's account for
-        its VAT treatment (shop sales: the product's expense; in-person service vouchers:
-        the providers to settle), where the statement has one."""
+        """Put each line of the providers' draft invoices on the statement's account:
+        the account of the service voucher the line names, else the one account of its
+        provider and VAT treatment (shop sales and service vouchers recharged with VAT:
+        the product's expense; other service vouchers: the providers to settle)."""
         self.ensure_one()
-        accounts = {}
+        accounts, by_voucher = {}, {}
         for line in self.line_ids.filtered(lambda l: l.kind in INVOICED_KINDS):
             accounts.setdefault((line.provider_id, tax_key(line.tax_ids)), set()).add(line.account_id)
+        for move in self.move_ids.filtered("service_voucher_number"):
+            statement_line = self.line_ids.filtered(
+                lambda l, move=move: (
+                    l.kind == "service_voucher"
+                    and l.provider_id == move.provider_id.commercial_partner_id
+                    and l.category_id == move.category_id
+                )
+            )
+            if len(statement_line.account_id) == 1:
+                by_voucher[move.service_voucher_number] = statement_line.account_id
         for bill in self.bill_ids.filtered(lambda b: b.state == "draft"):
             for bill_line in bill.invoice_line_ids.filtered(lambda l: l.display_type == "product"):
-                candidates = accounts.get((bill.commercial_partner_id, tax_key(bill_line.tax_ids)), set())
-                if len(candidates) == 1:
-                    account = next(iter(candidates))
-                    if bill_line.account_id != account:
-                        bill_line.account_id = account
+                if is_out_of_scope(bill_line.tax_ids):
+                    continue
+                numbers = set(SERVICE_VOUCHER_NUMBER.findall(bill_line.name or ""))
+                account = by_voucher.get(numbers.pop()) if len(numbers) == 1 else None
+                if not account:
+                    candidates = accounts.get((bill.commercial_partner_id, tax_key(bill_line.tax_ids)), set())
+                    account = next(iter(candidates)) if len(candidates) == 1 else None
+                if account and bill_line.account_id != account:
+                    taxes = bill_line.tax_ids
+                    bill_line.account_id = account
+                    if bill_line.tax_ids != taxes:
+                        bill_line.tax_ids = taxes  # the provider's VAT, whatever the account's default
 
-    def _payment_order_values(self, accounts):
+    def _payment_order_values(self):
         """Per provider, the voucher share of the services it sold to workers itself
         (multi-purpose vouchers): outside VAT, no invoice, paid on a payment order
         (Dr providers to settle / Cr the provider's payable)."""
@@ -619,17 +747,19 @@ class WelfareSettlement(models.Model):
         statement says."""
         self._welfare_check_group("account.group_account_invoice")
         self.check_access("write")
+        self._lock()
         for settlement in self:
             if settlement.state != "draft" or not settlement.line_ids:
                 raise UserError(self.env._("Compute the settlement before confirming it."))
             settlement._match_invoices()
-            settlement._check_invoices_match()
-        accounts = self.company_id._welfare_accounts()
-        for settlement in self:
             settlement._book_matched_bills()
+            # Checked once the lines are on their accounts (nothing changed the amounts).
+            settlement._check_invoices_match()
+        for settlement in self:
+            accounts = settlement.company_id._welfare_accounts()
             settlement.bill_ids.filtered(lambda b: b.state == "draft").action_post()
             orders = self.env["account.move"]
-            for provider, amount in settlement._payment_order_values(accounts):
+            for provider, amount in settlement._payment_order_values():
                 payable = provider.with_company(settlement.company_id).property_account_payable_id
                 label = self.env._(
                     "Welfare vouchers redeemed at %(provider)s, settlement %(name)s",
@@ -648,22 +778,33 @@ class WelfareSettlement(models.Model):
 
     def action_cancel(self):
         """Accounting: cancel the settlement. Its payment orders and commission invoices
-        are cancelled, the providers' invoices are unlinked (reset to draft, to be matched
-        again), and its uses and sales can be settled again."""
+        are cancelled; the providers' invoices stay as they are (a received FatturaPA is
+        the provider's document) and are unlinked, to be matched again; its uses and
+        sales can be settled again."""
         self._welfare_check_group("account.group_account_invoice")
         self.check_access("write")
+        self._lock()
         for settlement in self:
-            own = settlement.payment_order_ids | settlement.commission_invoice_ids
-            documents = own | settlement.bill_ids
-            if any(b.payment_state in ("paid", "in_payment", "partial") for b in documents) or any(
+            if settlement.state == "cancelled":
+                raise UserError(self.env._("This settlement is already cancelled."))
+            received = settlement.bill_ids.filtered(lambda b: not b.welfare_drafted_by_network)
+            own = settlement.payment_order_ids | settlement.commission_invoice_ids | (settlement.bill_ids - received)
+            if any(b.payment_state in ("paid", "in_payment", "partial") for b in own | received) or any(
                 l.matched_debit_ids or l.matched_credit_ids for l in settlement._payable_lines()
             ):
                 raise UserError(self.env._("Paid settlements cannot be cancelled: refund the bills first."))
-            own.filtered(lambda b: b.state == "posted").button_draft()
+            own.filtered(lambda b: b.state == "posted").with_context(
+                welfare_voucher_settlement_cancel=True
+            ).button_draft()
             own.button_cancel()
-            bills = settlement.bill_ids
-            bills.filtered(lambda b: b.state == "posted").button_draft()
-            bills.sudo().write({"welfare_settlement_id": False})
+            received.sudo().write({"welfare_settlement_id": False})
+            for bill in received:
+                bill.sudo().message_post(
+                    body=self.env._(
+                        "Settlement %(name)s was cancelled: this invoice waits for the settlement that replaces it.",
+                        name=settlement.name,
+                    )
+                )
             settlement.sudo()._free_settled()
             settlement._welfare_action_write({"cancelled": True})
         return True

@@ -1,3 +1,5 @@
+import re
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -8,18 +10,28 @@ KINDS = [
 ]
 # What the provider invoices the network (docs/fiscal-model.md, flows a, b, d, e).
 INVOICED_KINDS = ("purchase", "service_voucher")
+# A service voucher's number as the sequence welfare.service.voucher writes it.
+SERVICE_VOUCHER_NUMBER = re.compile(r"BS/\d{4}/\d+")
+
+
+def vat_taxes(taxes):
+    """The VAT among ``taxes`` (withholding and pension-fund taxes of a professional's
+    invoice are not the service's VAT treatment)."""
+    return taxes.flatten_taxes_hierarchy()._l10n_it_filter_kind("vat")
 
 
 def tax_key(taxes):
     """How a VAT treatment is told apart on both sides of the match: the rate and the
     FatturaPA Natura code (sale taxes on our side, purchase taxes on the provider's
     invoice are different records with the same treatment)."""
-    return tuple(
-        sorted(
-            (round(tax.amount, 2) if tax.amount_type == "percent" else tax.amount_type, tax.l10n_it_exempt_reason or "")
-            for tax in taxes
-        )
-    )
+    return tuple(sorted((round(tax.amount, 2), tax.l10n_it_exempt_reason or "") for tax in vat_taxes(taxes)))
+
+
+def is_out_of_scope(taxes):
+    """Lines outside VAT under art. 15 (Natura N1), such as the stamp duty a provider
+    charges on an exempt invoice: not a supply of the statement."""
+    vat = vat_taxes(taxes)
+    return bool(vat) and all(tax.amount == 0 and (tax.l10n_it_exempt_reason or "").startswith("N1") for tax in vat)
 
 
 class WelfareSettlementLine(models.Model):
@@ -91,6 +103,18 @@ class WelfareSettlementLine(models.Model):
                     line.match_state = "none"
                 else:
                     line.match_state = groups[(line.provider_id, tax_key(line.tax_ids))]["state"]
+
+    @api.model
+    def _service_taxes(self, move, company):
+        """The VAT of a service redeemed in person: its listing's, else its category's
+        when the category has exactly one (km 0 categories list several rates: then the
+        service has none the network can tell)."""
+        listing = move.listing_id or move.origin_move_id.listing_id
+        companies = company | company.parent_ids
+        taxes = listing.sudo().taxes_id.filtered(lambda t: t.company_id in companies)
+        if not taxes and move.category_id:
+            taxes = move.category_id._welfare_taxes(company)
+        return taxes if len(taxes) == 1 else self.env["account.tax"]
 
     @api.model
     def _untaxed(self, taxes, amount_total, currency):

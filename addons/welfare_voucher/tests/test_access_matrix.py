@@ -788,6 +788,10 @@ class TestAccessMatrix(WelfareVoucherCommon):
             ("welfare.settlement#computed", "action_compute"): (self.settlement_computed, call("action_compute")),
             ("welfare.settlement", "action_cancel"): (self.settlement_confirmed, call("action_cancel")),
             ("welfare.settlement", "action_match_invoices"): (self.settlement_computed, call("action_match_invoices")),
+            ("welfare.settlement", "action_release_unmatched"): (
+                self.settlement_computed,
+                call("action_release_unmatched"),
+            ),
             ("welfare.settlement.line", "read"): (
                 self.settlement_computed.line_ids[:1],
                 r(["kind", "amount_total", "use_count"]),

@@ -353,6 +353,126 @@ class TestWelfareSettlement(WelfareVoucherCommon):
         with self.assertRaises(UserError):
             bill.with_user(accountant).write({"welfare_settlement_id": False})
 
+    def _shop_sale(self, amount=300.0):
+        self.issue(self.fund_grant, self.worker_a, amount)
+        order = self.cart(self.worker_a, (self.listing_nido, 1))
+        order._welfare_apply_credit()
+        order.action_confirm()
+        return order
+
+    def test_sale_cancelled_after_its_settlement_is_given_back(self):
+        """docs/fiscal-model.md flow e (DPR 633/72 art. 26): a shop sale paid to its
+        provider and cancelled afterwards (the worker's credit and card given back) is
+        given back by the provider on the next statement, exactly once; a settled sale
+        cannot be changed or deleted under its settlement."""
+        order = self._shop_sale()
+        first = self._settle()
+        self._einvoice(first.name, [("Retta nido", 500.0, 22.0)])
+        first.action_confirm()
+        line = order.order_line
+        with self.assertRaisesRegex(UserError, "already settled"):
+            line.write({"price_unit": 400.0})
+        order.with_context(disable_cancel_warning=True).action_cancel()
+        self.assertEqual(order.state, "cancel")
+        second = self._settle()
+        reversal = second.line_ids.filtered(lambda l: l.kind == "purchase")
+        self.assertAlmostEqual(reversal.amount_total, -610.0)
+        self.assertEqual(line.welfare_reversal_settlement_id, second)
+        self.assertAlmostEqual(second.amount_redeemed, -300.0, msg="the credit given back to the worker")
+        self._einvoice(second.name, [("Storno retta nido", 500.0, 22.0)], number="NC1", credit_note=True)
+        second.action_confirm()
+        with self.assertRaisesRegex(UserError, "Nothing to settle"):
+            self._settle()
+        with self.assertRaisesRegex(UserError, "cannot be deleted"):
+            line.unlink()
+
+    def test_settlement_links_move_only_with_the_settlement(self):
+        """Each sale is paid to its provider once: the links a settlement writes cannot
+        be written over RPC, and the settlement's documents are its own."""
+        order = self._shop_sale()
+        settlement = self._settle()
+        salesman = self.env["res.users"].create(
+            {
+                "login": "sales_settle",
+                "name": "Salesman",
+                "groups_id": [(6, 0, [self.env.ref("sales_team.group_sale_salesman_all_leads").id])],
+            }
+        )
+        with self.assertRaisesRegex(UserError, "Only a provider settlement"):
+            order.order_line.with_user(salesman).write({"welfare_settlement_id": False})
+        accountant = self.env["res.users"].create(
+            {
+                "login": "acc_settle2",
+                "name": "Accountant",
+                "groups_id": [(6, 0, [self.env.ref("account.group_account_invoice").id])],
+            }
+        )
+        with self.assertRaisesRegex(UserError, "Only a provider's invoice"):
+            self.env["account.move"].with_user(accountant).create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.provider.id,
+                    "welfare_settlement_id": settlement.id,
+                }
+            )
+        bill = self._einvoice(settlement.name, [("Retta nido", 500.0, 22.0)])
+        settlement.action_confirm()
+        with self.assertRaisesRegex(UserError, "confirmed welfare settlement"):
+            bill.with_user(accountant).button_draft()
+        # Cancelling the settlement leaves the provider's invoice as it is, unlinked.
+        settlement.action_cancel()
+        self.assertEqual((bill.state, bill.welfare_settlement_id), ("posted", self.env["welfare.settlement"]))
+        again = self._settle()
+        again.action_match_invoices()
+        self.assertFalse(bill.welfare_settlement_id, "it quotes the cancelled settlement's number")
+        bill.with_user(accountant).write({"welfare_settlement_id": again.id})
+        self.assertEqual(again.invoice_state, "matched")
+
+    def test_rounding_of_the_providers_invoice_is_tolerated(self):
+        """docs/fiscal-model.md flow e: VAT is computed once per rate on the provider's
+        invoice and per line in the shop; the match tolerates that rounding (half a cent
+        per use), not more."""
+        voucher = self.issue(self.fund_c2, self.worker_a, 2000.0)
+        self.listing_nido.sudo().list_price = 8.2  # 10.00 with 22% VAT (8.20 + 1.80)
+        for _use in range(3):
+            self._redeem(voucher, 10.0, listing=self.listing_nido)
+        settlement = self._settle()
+        self.assertAlmostEqual(settlement.line_ids.amount_total, 30.0)
+        self.assertAlmostEqual(settlement.line_ids.amount_untaxed, 24.59, msg="taken once from the total")
+        self._einvoice(settlement.name, [("Tre rette", 24.60, 22.0)])  # 24.60 + 5.41 = 30.01
+        settlement.action_match_invoices()
+        self.assertEqual(settlement.invoice_state, "matched")
+        settlement.bill_ids.invoice_line_ids.price_unit = 25.0
+        self.assertEqual(settlement.invoice_state, "mismatch")
+
+    def test_release_unmatched_providers_pays_the_others(self):
+        """DOMAIN.md (providers paid on time): one provider's missing invoice does not
+        hold up the others; its items leave the settlement and wait for the next one."""
+        voucher = self.issue(self.fund_grant, self.worker_b, 500.0)
+        self.env["welfare.voucher"]._redeem_at_provider(voucher.code, self.provider, self.cat_nido, 100.0)
+        order = self._shop_sale()
+        settlement = self._settle()
+        self.assertEqual(settlement.invoice_state, "awaiting")
+        # The same provider sold in the shop (awaiting its invoice) and was paid in person.
+        settlement.action_release_unmatched()
+        self.assertFalse(settlement.line_ids)
+        self.assertFalse(order.order_line.welfare_settlement_id)
+        later = self._settle()
+        self.assertEqual(set(later.line_ids.mapped("kind")), {"purchase", "third_party"})
+
+    def test_late_use_of_an_earlier_period_is_settled(self):
+        """Each use is paid once and never forgotten: a use dated before the period that
+        no settlement took (it came in after that period was computed) is settled next."""
+        voucher = self.issue(self.fund_grant, self.worker_a, 500.0)
+        use = self._redeem(voucher, 100.0)
+        # The ledger is append-only: only the database can date a line in the past.
+        self.env.cr.execute(
+            "UPDATE welfare_voucher_move SET date = %s WHERE id = %s", (Date.today() - relativedelta(days=60), use.id)
+        )
+        use.invalidate_recordset(["date"])
+        settlement = self._settle()
+        self.assertEqual(settlement.move_ids, use)
+
     def test_commission_invoice_is_a_valid_fatturapa(self):
         """DPR 633/72 art. 21 and the SdI rules (docs/fiscal-model.md, principles 6 and 7,
         flow i): the network's commission invoice goes out as a FatturaPA through

@@ -1,13 +1,19 @@
-"""Settlements pay shop sales at their whole price (issue 10, docs/fiscal-model.md flow e).
+"""Settlements pay shop sales at their whole price and are matched to the providers' own
+e-invoices (issue 10, docs/fiscal-model.md flow e).
 
-Before, a settlement paid a provider only the welfare credit spent on its shop sales: the
-worker's co-payment, collected by the network, was never passed on. Now:
-- a shop sale an earlier settlement already paid is marked as settled by it, so that its
-  credit is not paid a second time;
-- what that settlement left unpaid (the co-payment) is written in its chatter, per sale,
-  for accounting to pay: nothing is lost silently;
+Before, a settlement drafted the provider's bill itself and paid only the welfare credit
+spent in the shop: the worker's co-payment, collected by the network, was never passed
+on. Now:
+- the bills settlements drafted are marked as the network's own documents (cancelled,
+  not unlinked, if their settlement is cancelled); those of draft settlements are
+  deleted and their uses freed: computing the settlement again makes its statement;
+- a shop sale an earlier (not cancelled) settlement paid the credit of is marked as
+  settled by it, and the worker's credit notes it netted likewise, so that neither is
+  paid or deducted a second time;
+- what that settlement left unpaid (the co-payment of a sale not cancelled) is written in
+  its chatter, per sale, in the company's language, for accounting to pay;
 - sales no settlement paid (paid by card only) are left to settle: the provider is owed
-  them and the next settlement of their period takes them."""
+  them and the next settlement takes them."""
 
 from markupsafe import Markup
 from openupgradelib import openupgrade
@@ -15,23 +21,64 @@ from openupgradelib import openupgrade
 
 @openupgrade.migrate()
 def migrate(env, version):
+    cr = env.cr
     openupgrade.logged_query(
-        env.cr,
+        cr,
+        """
+        UPDATE account_move move
+           SET welfare_drafted_by_network = TRUE
+         WHERE move.welfare_settlement_id IS NOT NULL
+           AND move.move_type = 'in_invoice'
+        """,
+    )
+    drafts = env["welfare.settlement"].search([("state", "=", "draft")])
+    drafted = drafts.sudo().bill_ids.filtered(lambda b: b.state == "draft")
+    drafted.unlink()
+    drafts.move_ids.sudo().write({"settlement_id": False})
+    openupgrade.logged_query(
+        cr,
         """
         UPDATE sale_order_line line
-           SET welfare_settlement_id = move.settlement_id
-          FROM welfare_voucher_move move
-         WHERE move.sale_order_line_id = line.id
-           AND move.settlement_id IS NOT NULL
+           SET welfare_settlement_id = paid.settlement_id
+          FROM (
+                SELECT move.sale_order_line_id, MIN(move.settlement_id) AS settlement_id
+                  FROM welfare_voucher_move move
+                  JOIN welfare_settlement settlement ON settlement.id = move.settlement_id
+                 WHERE move.move_type = 'redeem'
+                   AND settlement.state != 'cancelled'
+                 GROUP BY move.sale_order_line_id
+               ) paid
+         WHERE paid.sale_order_line_id = line.id
            AND line.welfare_settlement_id IS NULL
         """,
     )
-    settlements = env["welfare.settlement"].search([("sale_line_ids", "!=", False)])
+    openupgrade.logged_query(
+        cr,
+        """
+        UPDATE account_move_line aml
+           SET welfare_settlement_id = netted.settlement_id
+          FROM (
+                SELECT move.credit_note_id, MIN(move.settlement_id) AS settlement_id
+                  FROM welfare_voucher_move move
+                  JOIN welfare_settlement settlement ON settlement.id = move.settlement_id
+                 WHERE move.move_type = 'refund'
+                   AND move.credit_note_id IS NOT NULL
+                   AND settlement.state != 'cancelled'
+                 GROUP BY move.credit_note_id
+               ) netted
+         WHERE aml.move_id = netted.credit_note_id
+           AND aml.display_type = 'product'
+           AND aml.welfare_settlement_id IS NULL
+        """,
+    )
+    settlements = env["welfare.settlement"].search([("sale_line_ids", "!=", False), ("state", "!=", "cancelled")])
     for settlement in settlements:
+        lang = settlement.company_id.partner_id.lang or "en_US"
+        settlement = settlement.with_context(lang=lang)
         currency = settlement.currency_id
-        rows = []
         moves = settlement.move_ids.grouped("sale_order_line_id")
-        for line in settlement.sale_line_ids:
+        rows = []
+        for line in settlement.sale_line_ids.filtered(lambda l: l.state == "sale"):
             paid = -sum(moves.get(line, settlement.move_ids.browse()).mapped("amount"))
             unpaid = line.price_total - paid
             if currency.compare_amounts(unpaid, 0) > 0:
@@ -43,7 +90,7 @@ def migrate(env, version):
             settlement.message_post(
                 body=Markup("<p>%s</p><ul>%s</ul>")
                 % (
-                    env._(
+                    settlement.env._(
                         "This settlement paid the providers only the welfare credit of these shop sales; the "
                         "co-payment the network collected is still owed to them:"
                     ),
