@@ -405,10 +405,12 @@ class WelfareSettlement(models.Model):
         VAT (the network's own taxable service). None when there is no commission."""
         self.ensure_one()
         currency = self.currency_id
-        bases = {}
+        bases, percents = {}, {}
         for move in moves:
-            percent = self._commission_percent(provider, move.category_id, move.date)
-            bases[percent] = bases.get(percent, 0.0) - move.amount
+            key = (move.category_id, move.date)
+            if key not in percents:
+                percents[key] = self._commission_percent(provider, move.category_id, move.date)
+            bases[percents[key]] = bases.get(percents[key], 0.0) - move.amount
         taxes = self.company_id.account_sale_tax_id
         lines = []
         for percent, base in sorted(bases.items()):
