@@ -12,6 +12,14 @@ class PaymentTransaction(models.Model):
         self.sale_order_ids._welfare_reconcile_invoices()
         return result
 
+    def _log_received_message(self):
+        """A welfare hold that the same step captures (the credit pays what confirming the
+        order needs) is logged once, when it is done: its authorisation is logged only
+        when the hold stays on the cart (``welfare_voucher_unlogged``: logged later)."""
+        if self.env.context.get("welfare_voucher_unlogged"):
+            self = self.filtered(lambda t: t.provider_code != "welfare" or t.state != "authorized")
+        return super()._log_received_message()
+
     def _send_capture_request(self, amount_to_capture=None):
         """Welfare credit is captured by confirming its order (the holds become
         redemptions in the vouchers' ledger), never from the transaction alone."""

@@ -164,23 +164,34 @@ class SaleOrder(models.Model):
                 for voucher, amount in parts
             ]
         )
-        tx._set_authorized()
+        # Logged on the order below, unless the same step captures it.
+        tx.with_context(welfare_voucher_unlogged=True)._set_authorized()
         # An authorised hold is not a payment yet: nothing for the post-processing to do
         # (no confirmation e-mail for a cart that can still change).
         tx.is_post_processed = True
         order.invalidate_recordset(["amount_paid", "transaction_ids", "welfare_amount"])
         if confirm and order._is_confirmation_amount_reached():
-            order.with_context(send_email=True).action_confirm()
+            # The confirmation e-mail is queued and the mail queue woken up: the checkout
+            # does not wait for the mail server.
+            order.with_context(
+                send_email=True, mail_notify_force_send=False, welfare_voucher_locked=vouchers
+            ).action_confirm()
+            mail_queue = self.env.ref("mail.ir_cron_mail_scheduler_action", raise_if_not_found=False)
+            if mail_queue:
+                mail_queue._trigger()
             # Done: invoice (if automatic) and the welfare payment. The worker just got the
             # order's confirmation: no second "payment succeeded" e-mail for it.
             tx.with_context(welfare_voucher_confirmed_order_ids=order.ids)._post_process()
+        else:
+            tx._log_received_message()  # the credit stays held on the cart
         return tx
 
     def _send_payment_succeeded_for_order_mail(self):
         """One e-mail per checkout: an order that welfare credit paid and confirmed in the
         same step already sent its confirmation."""
         confirmed = self.env.context.get("welfare_voucher_confirmed_order_ids") or []
-        return super(SaleOrder, self.filtered(lambda o: o.id not in confirmed))._send_payment_succeeded_for_order_mail()
+        orders = self.filtered(lambda o: o.id not in confirmed)
+        return orders and super(SaleOrder, orders)._send_payment_succeeded_for_order_mail()
 
     def _welfare_capture_holds(self):
         """On confirmation the held credit becomes a payment: each hold becomes a
@@ -189,9 +200,14 @@ class SaleOrder(models.Model):
         A hold that can no longer be honoured (voucher expired or cancelled since)
         stops the confirmation with a clear message."""
         today = fields.Date.context_today(self)
+        # Vouchers that the checkout confirming this order has just locked (a recordset,
+        # which no client can put in a context): not locked twice.
+        locked = self.env.context.get("welfare_voucher_locked")
+        if not (isinstance(locked, models.BaseModel) and locked._name == "welfare.voucher"):
+            locked = self.env["welfare.voucher"]
         for order in self.sudo().filtered("welfare_hold_ids"):
             holds = order.welfare_hold_ids
-            holds.voucher_id._lock()
+            (holds.voucher_id - locked)._lock()
             worker = order._welfare_worker()
             parts = [
                 (h.voucher_id, h.amount, h.category_id, h.sale_order_line_id, h.provider_id, h.transaction_id)
@@ -209,7 +225,7 @@ class SaleOrder(models.Model):
             )
             if too_much:
                 raise UserError(self.env._("The cart changed after the welfare credit was applied: apply it again."))
-            holds.unlink()
+            holds._drop()
             for voucher, amount, category, line, provider, tx in parts:
                 voucher._check_spendable(category, worker, today)
                 voucher._redeem(
@@ -235,7 +251,7 @@ class SaleOrder(models.Model):
         for order in self.sudo().filtered("welfare_hold_ids"):
             holds = order.welfare_hold_ids
             txs = holds.transaction_id
-            holds.unlink()
+            holds._drop()
             txs.filtered(lambda t: t.state in ("draft", "pending", "authorized"))._set_canceled(state_message=reason)
             txs.is_post_processed = True
             order.invalidate_recordset(["amount_paid", "transaction_ids", "welfare_amount"])

@@ -265,10 +265,11 @@ class WelfareVoucher(models.Model):
         try:
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(
-                    SQL("SELECT id FROM welfare_voucher WHERE id IN %s ORDER BY id FOR UPDATE NOWAIT", tuple(self.ids))
-                )
-                self.env.cr.execute(
-                    SQL("UPDATE welfare_voucher SET write_date = write_date WHERE id IN %s", tuple(self.ids))
+                    SQL(
+                        """UPDATE welfare_voucher SET write_date = write_date WHERE id IN (
+                            SELECT id FROM welfare_voucher WHERE id IN %s ORDER BY id FOR UPDATE NOWAIT)""",
+                        tuple(self.ids),
+                    )
                 )
         except (LockNotAvailable, SerializationFailure) as e:
             raise UserError(
@@ -276,8 +277,9 @@ class WelfareVoucher(models.Model):
                     "This welfare credit is being used in another payment right now. Reload the page and try again."
                 )
             ) from e
-        self.invalidate_recordset(["balance", "state"])
-        self.move_ids.invalidate_recordset()
+        # Read again after the lock: the ledger lines and holds of these vouchers (a line's
+        # amount never changes, the ledger being append-only).
+        self.invalidate_recordset(["balance", "state", "move_ids", "hold_ids", "amount_held", "amount_available"])
 
     @api.model
     def _c3_tax_year(self, made_available_on):

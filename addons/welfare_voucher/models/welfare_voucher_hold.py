@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.tools import SQL
 
 
 class WelfareVoucherHold(models.Model):
@@ -28,7 +29,7 @@ class WelfareVoucherHold(models.Model):
     transaction_id = fields.Many2one("payment.transaction", required=True, index=True, readonly=True)
     amount = fields.Monetary(required=True, readonly=True)
     currency_id = fields.Many2one(related="voucher_id.currency_id")
-    company_id = fields.Many2one(related="voucher_id.company_id", store=True)
+    company_id = fields.Many2one(related="voucher_id.company_id", store=True, precompute=True)
     worker_id = fields.Many2one(related="voucher_id.worker_id")
     category_id = fields.Many2one("welfare.service.category", string="Service Category", readonly=True)
     provider_id = fields.Many2one("res.partner", readonly=True)
@@ -36,3 +37,20 @@ class WelfareVoucherHold(models.Model):
     _sql_constraints = [
         ("amount_positive", "CHECK(amount > 0)", "A hold reserves a positive amount."),
     ]
+
+    def _drop(self):
+        """Delete these holds once their credit is spent or given back. Holds are working
+        state: no attachment, external id or default ever points at one, and nothing is
+        stored from them; one DELETE does what ``unlink`` would, without invalidating the
+        whole record cache of the request (a checkout would read its order, lines,
+        vouchers and partners again, field by field in the confirmation e-mail)."""
+        if not self:
+            return
+        vouchers, orders = self.voucher_id, self.sale_order_id
+        self.flush_model()
+        with self.env.protecting(self._fields.values(), self):
+            self.modified(self._fields, before=True)
+        self.env.cr.execute(SQL("DELETE FROM welfare_voucher_hold WHERE id IN %s", tuple(self.ids)))
+        self.invalidate_recordset(flush=False)
+        vouchers.invalidate_recordset(["hold_ids", "amount_held", "amount_available"], flush=False)
+        orders.invalidate_recordset(["welfare_hold_ids", "welfare_amount"], flush=False)

@@ -270,7 +270,11 @@ class WelfareVoucherMove(models.Model):
             if vals.get("move_type") == "redeem" and vals["voucher_id"] in full_value:
                 vals["service_voucher_number"] = sequence.next_by_code("welfare.service.voucher")
             provider = provider_of.get(vals.get("provider_id"), self.env["res.partner"])
-            vals.update(self._reporting_dimensions(voucher_of[vals["voucher_id"]], provider))
+            voucher = voucher_of[vals["voucher_id"]]
+            vals.update(self._reporting_dimensions(voucher, provider))
+            # The voucher's fund, worker and company, known here: written with the line
+            # (one INSERT, no UPDATE of these columns after it).
+            vals.update(fund_id=voucher.fund_id.id, worker_id=voucher.worker_id.id, company_id=voucher.company_id.id)
         return super().create(vals_list)
 
     @api.model
