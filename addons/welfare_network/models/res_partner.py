@@ -136,6 +136,22 @@ class ResPartner(models.Model):
     # --- providers and producers ------------------------------------------
     is_welfare_provider = fields.Boolean(string="Service Provider", tracking=True)
     is_welfare_producer = fields.Boolean(string="Km 0 Producer", tracking=True)
+    welfare_vat_regime = fields.Selection(
+        [
+            ("ordinary", "Ordinary VAT"),
+            ("social_coop", "Social cooperative"),
+            ("third_sector", "Non-commercial third-sector body or ONLUS"),
+            ("public_body", "Public body"),
+            ("flat_rate", "Flat-rate scheme (forfettario, L. 190/2014)"),
+            ("agricultural", "Special agricultural scheme (DPR 633/72 art. 34)"),
+        ],
+        string="Provider's VAT Regime",
+        default="ordinary",
+        tracking=True,
+        help="With the service category, it decides the VAT of the provider's listings (docs/fiscal-model.md "
+        "§4). Under the flat-rate or the agricultural scheme the provider invoices the network without VAT "
+        "(Natura N2.2) and the network recharges with ordinary VAT (Agenzia delle Entrate ruling 10/2020).",
+    )
     welfare_convention_ids = fields.One2many("welfare.convention", "partner_id", string="Conventions")
     welfare_certification_ids = fields.One2many("welfare.certification", "partner_id", string="Certifications")
     welfare_has_active_convention = fields.Boolean(

@@ -10,6 +10,7 @@ from . import payment_provider
 from . import payment_transaction
 from . import sale_order
 from . import sale_order_line
+from . import product_template
 from . import account_move
 from . import account_move_line
 from . import account_chart_template

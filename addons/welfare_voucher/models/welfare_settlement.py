@@ -352,13 +352,25 @@ class WelfareSettlement(models.Model):
             count, total = totals.get(key, (0, 0.0))
             totals[key] = (count + 1, total + amount)
 
+        currency = self.currency_id
+
+        def owed(sale_taxes, supplier_taxes, untaxed, total):
+            """What the provider invoices for a supply the network sells at ``total``:
+            the same, or, under another VAT treatment (a flat-rate provider's N2.2), the
+            untaxed price with the provider's own VAT."""
+            if not supplier_taxes or tax_key(supplier_taxes) == tax_key(sale_taxes):
+                return total
+            return currency.round(supplier_taxes.compute_all(untaxed, currency=currency)["total_included"])
+
         def sale(line, sign):
             product = line.product_id
             template = product.product_tmpl_id
             provider = template.welfare_provider_id.commercial_partner_id
             account = product._get_product_accounts()["expense"]
             taxes = line.tax_id if line._name == "sale.order.line" else line.tax_ids
-            add(provider, "purchase", template.welfare_category_id, taxes, account, sign * line.price_total)
+            supplier = line_model._supplier_taxes(template, self.company_id)
+            amount = owed(taxes, supplier, line.price_subtotal, line.price_total)
+            add(provider, "purchase", template.welfare_category_id, supplier or taxes, account, sign * amount)
 
         for line in sale_lines:
             sale(line, 1)
@@ -371,12 +383,16 @@ class WelfareSettlement(models.Model):
             # A redemption is negative on the voucher, a refund positive.
             amount = -move.amount
             if move.fund_id.payment_mode == "full_value":
-                taxes = line_model._service_taxes(move, self.company_id)
+                listing = move.listing_id or move.origin_move_id.listing_id
+                sale_taxes = line_model._service_taxes(move, self.company_id)
+                supplier = line_model._supplier_taxes(listing, self.company_id)
+                untaxed = line_model._untaxed(sale_taxes, amount, currency)
+                amount = owed(sale_taxes, supplier, untaxed, amount)
+                taxes = supplier or sale_taxes
                 # Recharged to the employer with its VAT, the service is a purchase of the
                 # network (the recharge clears the providers to settle); without a VAT of
                 # its own it passes through the providers to settle.
                 account = accounts["to_settle"]
-                listing = move.listing_id or move.origin_move_id.listing_id
                 if listing and taxes:
                     account = listing.product_variant_id._get_product_accounts()["expense"]
                 add(provider, "service_voucher", move.category_id, taxes, account, amount)

@@ -117,6 +117,16 @@ class WelfareSettlementLine(models.Model):
         return taxes if len(taxes) == 1 else self.env["account.tax"]
 
     @api.model
+    def _supplier_taxes(self, listing, company):
+        """The VAT the back office set at review for the provider's invoice of this
+        listing (product.template.action_welfare_publish): the rate and Natura of the
+        listing's VAT, or none (N2.2) for flat-rate and agricultural providers."""
+        if not listing or listing.welfare_listing_state != "published":
+            return self.env["account.tax"]
+        companies = company | company.parent_ids
+        return listing.sudo().supplier_taxes_id.filtered(lambda t: t.company_id in companies)
+
+    @api.model
     def _untaxed(self, taxes, amount_total, currency):
         """The untaxed part of a VAT-included amount: listing prices are final prices to
         the worker, the VAT is inside them."""

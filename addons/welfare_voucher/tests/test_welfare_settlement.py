@@ -55,7 +55,7 @@ EINVOICE_LINE = """
         <Quantita>1.00</Quantita>
         <PrezzoUnitario>{amount:.2f}</PrezzoUnitario>
         <PrezzoTotale>{amount:.2f}</PrezzoTotale>
-        <AliquotaIVA>{rate:.2f}</AliquotaIVA>
+        <AliquotaIVA>{rate:.2f}</AliquotaIVA>{natura}
       </DettaglioLinee>"""
 
 
@@ -93,9 +93,10 @@ class TestWelfareSettlement(WelfareVoucherCommon):
         settlement.action_compute()
         return settlement
 
-    def _einvoice(self, order_reference, lines, number="FT1", credit_note=False):
+    def _einvoice(self, order_reference, lines, number="FT1", credit_note=False, natura=None):
         """The provider's FatturaPA, as it arrives from SdI and l10n_it_edi imports it:
-        ``lines`` are (description, untaxed amount, VAT rate)."""
+        ``lines`` are (description, untaxed amount, VAT rate), ``natura`` the Natura code
+        of lines without VAT."""
         xml = EINVOICE.format(
             seller=self.provider.vat[2:],
             buyer=self.network_vat,
@@ -104,7 +105,13 @@ class TestWelfareSettlement(WelfareVoucherCommon):
             date=Date.to_string(Date.today()),
             order=order_reference,
             lines="".join(
-                EINVOICE_LINE.format(index=index, description=description, amount=amount, rate=rate)
+                EINVOICE_LINE.format(
+                    index=index,
+                    description=description,
+                    amount=amount,
+                    rate=rate,
+                    natura=f"<Natura>{natura}</Natura>" if natura else "",
+                )
                 for index, (description, amount, rate) in enumerate(lines, start=1)
             ),
         )
@@ -230,7 +237,9 @@ class TestWelfareSettlement(WelfareVoucherCommon):
         self.assertEqual((line.kind, line.provider_id, line.use_count), ("purchase", self.provider, 1))
         self.assertAlmostEqual(line.amount_total, 610.0, msg="500 + 22% VAT: credit 300 and co-payment 310")
         self.assertAlmostEqual(line.amount_untaxed, 500.0)
-        self.assertEqual(line.tax_ids, self.listing_nido.taxes_id)
+        # The VAT the provider's invoice carries: the purchase tax of the listing's rate.
+        self.assertEqual(line.tax_ids, self.listing_nido.supplier_taxes_id)
+        self.assertEqual(line.tax_ids.amount, self.listing_nido.taxes_id.amount)
         self.assertAlmostEqual(settlement.amount_redeemed, 300.0)
         self.assertAlmostEqual(settlement.amount_due, 610.0)
         # The commission is on the welfare credit used (5% of 300).
@@ -297,7 +306,7 @@ class TestWelfareSettlement(WelfareVoucherCommon):
         self.assertEqual(use.listing_id, self.listing_nido)
         settlement = self._settle()
         line = settlement.line_ids
-        self.assertEqual((line.kind, line.tax_ids), ("service_voucher", self.listing_nido.taxes_id))
+        self.assertEqual((line.kind, line.tax_ids), ("service_voucher", self.listing_nido.supplier_taxes_id))
         self.assertAlmostEqual(line.amount_total, price)
         untaxed = self.env.company.currency_id.round(price / 1.22)
         self.assertAlmostEqual(line.amount_untaxed, untaxed)
@@ -472,6 +481,50 @@ class TestWelfareSettlement(WelfareVoucherCommon):
         use.invalidate_recordset(["date"])
         settlement = self._settle()
         self.assertEqual(settlement.move_ids, use)
+
+    def test_flat_rate_provider_invoices_without_vat(self):
+        """Agenzia delle Entrate ruling 10/2020 and docs/fiscal-model.md §4: a provider
+        under the flat-rate scheme (L. 190/2014) invoices the network without VAT
+        (Natura N2.2), set at review; the network sells with the service's ordinary VAT
+        and the statement expects the untaxed price."""
+        self.provider.welfare_vat_regime = "flat_rate"
+        listing = self.env["product.template"].create(
+            {
+                "name": "Babysitting 10 ore",
+                "list_price": 100.0,
+                "type": "service",
+                "welfare_provider_id": self.provider.id,
+                "welfare_category_id": self.cat_nido.id,
+            }
+        )
+        with self.assertRaisesRegex(UserError, "N2.2"), self.env.cr.savepoint():
+            self.publish(listing)
+        no_vat = self.env["account.tax"].create(
+            {
+                "name": "Forfettario N2.2 test",
+                "amount": 0.0,
+                "amount_type": "percent",
+                "type_tax_use": "purchase",
+                "l10n_it_exempt_reason": "N2.2",
+                "l10n_it_law_reference": "Art. 1 c. 54-89 L. 190/2014",
+                "company_id": self.env.company.id,
+            }
+        )
+        self.publish(listing)
+        self.assertEqual(listing.supplier_taxes_id, no_vat)
+        self.issue(self.fund_grant, self.worker_a, 50.0)
+        order = self.cart(self.worker_a, (listing, 1))
+        order._welfare_apply_credit()
+        order.action_confirm()
+        self.assertAlmostEqual(order.amount_total, 100.0 + order.amount_tax)
+        settlement = self._settle()
+        line = settlement.line_ids
+        self.assertEqual(line.tax_ids, no_vat)
+        self.assertAlmostEqual(line.amount_total, 100.0, msg="the untaxed price, without the provider's VAT")
+        bill = self._einvoice(settlement.name, [("Babysitting", 100.0, 0.0)], natura="N2.2")
+        self.assertEqual(bill.invoice_line_ids.tax_ids, no_vat)
+        settlement.action_confirm()
+        self.assertEqual(settlement.state, "confirmed")
 
     def test_commission_invoice_is_a_valid_fatturapa(self):
         """DPR 633/72 art. 21 and the SdI rules (docs/fiscal-model.md, principles 6 and 7,

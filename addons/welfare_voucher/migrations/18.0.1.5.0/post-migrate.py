@@ -13,7 +13,8 @@ on. Now:
 - what that settlement left unpaid (the co-payment of a sale not cancelled) is written in
   its chatter, per sale, in the company's language, for accounting to pay;
 - sales no settlement paid (paid by card only) are left to settle: the provider is owed
-  them and the next settlement takes them."""
+  them and the next settlement takes them;
+- published listings get the VAT their provider's invoice carries (supplier taxes)."""
 
 from markupsafe import Markup
 from openupgradelib import openupgrade
@@ -71,6 +72,11 @@ def migrate(env, version):
            AND aml.welfare_settlement_id IS NULL
         """,
     )
+    # The VAT the providers' invoices carry, set at review from now on: set it on the
+    # listings already published (Odoo gave them the company's default purchase tax).
+    for listing in env["product.template"].search([("welfare_listing_state", "=", "published")]):
+        company = listing.company_id or env.company
+        listing.supplier_taxes_id = [(6, 0, listing._welfare_supplier_taxes(company).ids)]
     settlements = env["welfare.settlement"].search([("sale_line_ids", "!=", False), ("state", "!=", "cancelled")])
     for settlement in settlements:
         lang = settlement.company_id.partner_id.lang or "en_US"
