@@ -9,7 +9,7 @@
     "website": "https://github.com/welfare-valcavallina/welfare",
     "development_status": "Beta",
     "maintainers": ["welfare-valcavallina"],
-    "depends": ["welfare_catalog", "account_payment", "website_sale", "l10n_it_edi"],
+    "depends": ["welfare_catalog", "account_payment", "website_sale", "sale_async_emails", "l10n_it_edi"],
     "external_dependencies": {"python": ["openupgradelib"]},
     "data": [
         "security/ir.model.access.csv",

@@ -171,20 +171,25 @@ class SaleOrder(models.Model):
         tx.is_post_processed = True
         order.invalidate_recordset(["amount_paid", "transaction_ids", "welfare_amount"])
         if confirm and order._is_confirmation_amount_reached():
-            # The confirmation e-mail is queued and the mail queue woken up: the checkout
-            # does not wait for the mail server.
-            order.with_context(
-                send_email=True, mail_notify_force_send=False, welfare_voucher_locked=vouchers
-            ).action_confirm()
-            mail_queue = self.env.ref("mail.ir_cron_mail_scheduler_action", raise_if_not_found=False)
-            if mail_queue:
-                mail_queue._trigger()
+            order.with_context(welfare_voucher_locked=vouchers).action_confirm()
+            order._welfare_queue_confirmation_mail()
             # Done: invoice (if automatic) and the welfare payment. The worker just got the
             # order's confirmation: no second "payment succeeded" e-mail for it.
             tx.with_context(welfare_voucher_confirmed_order_ids=order.ids)._post_process()
         else:
             tx._log_received_message()  # the credit stays held on the cart
         return tx
+
+    def _welfare_queue_confirmation_mail(self):
+        """The order's confirmation e-mail, queued as Odoo's sale_async_emails queues order
+        e-mails: the order keeps it pending and Odoo's job, woken up now, renders it (with
+        the order's PDF) and sends it. The checkout waits for neither."""
+        job = self.env.ref("sale_async_emails.cron", raise_if_not_found=False)
+        if not job:
+            return self._send_order_confirmation_mail()
+        for order in self:
+            order.pending_email_template_id = order._get_confirmation_template()
+        job._trigger()
 
     def _send_payment_succeeded_for_order_mail(self):
         """One e-mail per checkout: an order that welfare credit paid and confirmed in the

@@ -98,6 +98,9 @@ class TestWelfareCheckout(WelfareVoucherCommon):
         order = self.cart(self.worker_a, (self.listing_nido, 1))
         order._welfare_apply_credit()
         self.assertEqual(order.state, "sale")
+        # Queued with the order: Odoo's pending e-mail job sends it.
+        self.assertEqual(order.pending_email_template_id, order._get_confirmation_template())
+        self.env["sale.order"]._cron_send_pending_emails(auto_commit=False)
         to_worker = order.message_ids.filtered(lambda m: self.worker_a in m.partner_ids)
         self.assertEqual(len(to_worker), 1, to_worker.mapped("subject"))
 
