@@ -76,9 +76,14 @@ class AccountMove(models.Model):
 
     def button_draft(self):
         """A provider's invoice of a confirmed settlement is what the provider is paid:
-        it changes only by cancelling the settlement."""
+        it changes only by cancelling the settlement (the network's own documents of the
+        settlement may be reset, e.g. after an SdI rejection)."""
         if not self.env.context.get("welfare_voucher_settlement_cancel") and self.sudo().filtered(
-            lambda m: m.welfare_settlement_id and m.welfare_settlement_id.state in ("confirmed", "paid")
+            lambda m: (
+                m.move_type in ("in_invoice", "in_refund")
+                and m.welfare_settlement_id
+                and m.welfare_settlement_id.state in ("confirmed", "paid")
+            )
         ):
             raise UserError(
                 self.env._("This document belongs to a confirmed welfare settlement: cancel the settlement first.")

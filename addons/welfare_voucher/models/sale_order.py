@@ -244,6 +244,9 @@ class SaleOrder(models.Model):
                     transaction_id=tx.id,
                     description=line.name,
                 )
+            # Lines single-purpose credit paid are the employer's to be invoiced, not the
+            # worker's (welfare.fund._invoice_employer).
+            order.env.add_to_compute(order.order_line._fields["qty_to_invoice"], order.order_line)
             for tx in txs:
                 tx._set_done()
                 if not tx.payment_id:
@@ -370,6 +373,26 @@ class SaleOrder(models.Model):
     def _action_cancel(self):
         result = super()._action_cancel()
         self._welfare_release_credit(self.env._("Order cancelled"))
+        return result
+
+    def action_draft(self):
+        """A cancelled order the provider already gave back in a settlement cannot be sold
+        again: make a new order (its sale is settled anew)."""
+        if self.sudo().order_line.filtered("welfare_reversal_settlement_id"):
+            raise UserError(
+                self.env._(
+                    "This order was cancelled after its provider was paid and given back in a settlement: "
+                    "create a new order instead."
+                )
+            )
+        return super().action_draft()
+
+    def _force_lines_to_invoice_policy_order(self):
+        """Automatic invoicing of paid orders: still nothing to invoice to the worker on
+        the lines single-purpose credit paid (they are the employer's)."""
+        result = super()._force_lines_to_invoice_policy_order()
+        for line in self.order_line._welfare_single_purpose_paid():
+            line.qty_to_invoice = 0.0
         return result
 
     def _get_invoiceable_lines(self, final=False):

@@ -39,6 +39,15 @@ class SaleOrderLine(models.Model):
         help="The order was cancelled after its settlement: the settlement in which the provider gives it back.",
     )
 
+    def _compute_qty_to_invoice(self):
+        """A line single-purpose welfare credit paid is invoiced to the employer, with
+        its VAT (welfare.fund._invoice_employer), never to the worker (DPR 633/72 art.
+        6-ter): nothing is left to invoice on the order."""
+        result = super()._compute_qty_to_invoice()
+        for line in self.filtered("id")._welfare_single_purpose_paid():
+            line.qty_to_invoice = 0.0
+        return result
+
     def _welfare_single_purpose_paid(self):
         """The lines paid by single-purpose (full-value) welfare credit, net of refunds:
         the employer is invoiced for them, not the worker."""

@@ -432,6 +432,13 @@ class WelfareFund(models.Model):
             )
         if not self._type_rules()["recharge_employer"] or not self.employer_id:
             raise UserError(self.env._("Only employer funds are recharged to an employer."))
+        if (date_from.year, date_from.month) != (date_to.year, date_to.month):
+            raise UserError(
+                self.env._(
+                    "The employer's invoice is a deferred invoice of one calendar month (DPR 633/72 art. 21 "
+                    "c.4 lett. a): choose dates within the same month."
+                )
+            )
         moves = (
             self.env["welfare.voucher.move"]
             .sudo()
@@ -440,7 +447,7 @@ class WelfareFund(models.Model):
                     ("fund_id", "=", self.id),
                     ("move_type", "in", ("redeem", "refund")),
                     ("recharge_invoice_id", "=", False),
-                    ("date", ">=", date_from),
+                    # Uses of earlier months not recharged yet come along, never left out.
                     ("date", "<=", date_to),
                 ],
                 order="date, id",
@@ -513,24 +520,25 @@ class WelfareFund(models.Model):
         gross = -move.amount * sign
         currency = self.currency_id
         number = move.service_voucher_number or (move.origin_move_id.service_voucher_number or "")
+        # No health data on the employer's invoice: the voucher's number and the service
+        # category (docs/fiscal-model.md, flow f); the services themselves are in the ledger.
+        label = f"{number} {move.category_id.name or ''}".strip()
         sale_line = move.sale_order_line_id
         if sale_line:
-            worker = sale_line.order_id.partner_id.commercial_partner_id
-            documented = sale_line.invoice_lines.filtered(
-                lambda l: l.move_id.state == "posted" and l.move_id.commercial_partner_id == worker
-            )
+            # Never linked to the order line: the employer's invoice is not the worker's
+            # order document (portal), the line has nothing left to invoice anyway.
+            documented = sale_line.invoice_lines.filtered(lambda l: l.move_id.state != "cancel")
             if documented or not sale_line.tax_id or currency.compare_amounts(gross, sale_line.price_total):
                 return None
             return Command.create(
                 {
                     "product_id": sale_line.product_id.id,
-                    "name": f"{number} {sale_line.name}".strip(),
+                    "name": label,
                     "quantity": sale_line.product_uom_qty * sign,
                     "product_uom_id": sale_line.product_uom.id,
                     "price_unit": sale_line.price_unit,
                     "discount": sale_line.discount,
                     "tax_ids": [Command.set(sale_line.tax_id.ids)],
-                    "sale_line_ids": [Command.link(sale_line.id)],
                 }
             )
         listing = move.listing_id or move.origin_move_id.listing_id
@@ -543,7 +551,7 @@ class WelfareFund(models.Model):
         return Command.create(
             {
                 "product_id": listing.product_variant_id.id,
-                "name": f"{number} {move.description or listing.name}".strip(),
+                "name": label,
                 "quantity": sign,
                 "price_unit": price,
                 "tax_ids": [Command.set(taxes.ids)],
@@ -578,7 +586,8 @@ class WelfareFund(models.Model):
     def _reconcile_recharged_shop_uses(self, moves, entry):
         """The welfare payment paid, on the worker's receivable, a service the employer
         is invoiced for: reconcile it with the clearing entry."""
-        payments = moves.transaction_id.payment_id.move_id.line_ids
+        transactions = moves.transaction_id
+        payments = (transactions | transactions.child_transaction_ids).payment_id.move_id.line_ids
         for worker, lines in (
             entry.line_ids.filtered(lambda l: l.account_id.account_type == "asset_receivable")
             .grouped("partner_id")

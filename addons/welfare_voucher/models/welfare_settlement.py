@@ -274,6 +274,14 @@ class WelfareSettlement(models.Model):
             *self._provider_domain("product_id.product_tmpl_id.welfare_provider_id.commercial_partner_id"),
         ]
         lines = self.env["account.move.line"].sudo().search(domain)
+        # The worker's credit notes only (never the employer's), and not those of a sale
+        # whose cancellation the provider gives back anyway.
+        lines = lines.filtered(
+            lambda l: (
+                l.move_id.commercial_partner_id in l.sale_line_ids.order_id.partner_id.commercial_partner_id
+                and "cancel" not in l.sale_line_ids.mapped("state")
+            )
+        )
         return self._lock_unsettled(lines, "account_move_line")
 
     def _commission_percent(self, provider, category, on_date):
@@ -811,10 +819,17 @@ class WelfareSettlement(models.Model):
                 l.matched_debit_ids or l.matched_credit_ids for l in settlement._payable_lines()
             ):
                 raise UserError(self.env._("Paid settlements cannot be cancelled: refund the bills first."))
-            own.filtered(lambda b: b.state == "posted").with_context(
-                welfare_voucher_settlement_cancel=True
-            ).button_draft()
-            own.button_cancel()
+            posted = own.filtered(lambda b: b.state == "posted")
+            # An invoice already sent through SdI is reversed by a credit note (TD04), never
+            # deleted; the others go back to draft and are cancelled.
+            sent = posted.filtered(lambda b: b.is_invoice() and b.l10n_it_edi_state)
+            if sent:
+                sent._reverse_moves(
+                    [{"ref": self.env._("Settlement %(name)s cancelled", name=settlement.name)}] * len(sent),
+                    cancel=True,
+                )
+            (posted - sent).with_context(welfare_voucher_settlement_cancel=True).button_draft()
+            (own - sent).button_cancel()
             received.sudo().write({"welfare_settlement_id": False})
             for bill in received:
                 bill.sudo().message_post(

@@ -371,9 +371,12 @@ class WelfareVoucher(models.Model):
                     continue
                 if voucher.fund_id.payment_mode in ("full_value", "cumulative"):
                     # DM 25/3/2016 art. 6: one voucher pays the whole service, never a
-                    # part of it, never topped up by the worker.
+                    # part of it, never topped up by the worker: not an order line that
+                    # something else (a discount, another payment) already pays in part.
+                    whole = key.price_total if isinstance(key, models.BaseModel) else amount
                     if (
                         currency.compare_amounts(remaining, amount) != 0
+                        or currency.compare_amounts(amount, whole) != 0
                         or currency.compare_amounts(balance, amount) < 0
                     ):
                         continue

@@ -418,7 +418,7 @@ class TestAccessMatrix(WelfareVoucherCommon):
 
     def _recharge_employer(self, fund):
         wizard = fund.env["welfare.fund.recharge"].create(
-            {"fund_id": fund.id, "date_from": self.today - relativedelta(days=1), "date_to": self.today}
+            {"fund_id": fund.id, "date_from": self.today.replace(day=1), "date_to": self.today}
         )
         wizard.action_invoice()
 

@@ -288,6 +288,18 @@ class TestFiscalModel(WelfareVoucherCommon):
         )
         self.assertAlmostEqual(other.line_ids.filtered(lambda l: l.worker_id == self.worker_b).amount, 100.0)
 
+    def test_full_value_credit_never_pays_part_of_a_line(self):
+        """DM 25/3/2016 art. 6: a single-purpose voucher pays one service for its whole
+        value; a line that a discount of the order leaves partly unpaid is not paid with
+        it (the worker pays it another way)."""
+        self.issue(self.fund_c2, self.worker_a, 2000.0)
+        order = self.cart(self.worker_a, (self.listing_nido, 1))
+        self.assertEqual(order._welfare_plan().get(order.order_line), [(self.fund_c2.voucher_ids, 610.0)])
+        discount = self.env["product.product"].create({"name": "Sconto promozione", "type": "service"})
+        order.order_line = [Command.create({"product_id": discount.id, "price_unit": -50.0, "tax_id": False})]
+        nursery = order.order_line.filtered(lambda l: l.product_id == self.listing_nido.product_variant_id)
+        self.assertFalse(order._welfare_plan().get(nursery))
+
     def test_extended_cash_rule(self):
         """TUIR art. 51 c.1: what is made available by 12 January counts in the year before."""
         Voucher = self.env["welfare.voucher"]

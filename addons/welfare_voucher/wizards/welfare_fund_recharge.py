@@ -8,7 +8,8 @@ class WelfareFundRecharge(models.TransientModel):
     _description = "Recharge an Employer Fund"
 
     fund_id = fields.Many2one("welfare.fund", required=True, default=lambda self: self.env.context.get("active_id"))
-    date_from = fields.Date(required=True)
+    # A deferred invoice covers one calendar month (DPR 633/72 art. 21 c.4 lett. a).
+    date_from = fields.Date(required=True, default=lambda self: fields.Date.context_today(self).replace(day=1))
     date_to = fields.Date(required=True, default=fields.Date.context_today)
 
     def action_invoice(self):

@@ -36,6 +36,7 @@ def migrate(env, version):
     drafted = drafts.sudo().bill_ids.filtered(lambda b: b.state == "draft")
     drafted.unlink()
     drafts.move_ids.sudo().write({"settlement_id": False})
+    env.flush_all()
     openupgrade.logged_query(
         cr,
         """
@@ -46,7 +47,7 @@ def migrate(env, version):
                   FROM welfare_voucher_move move
                   JOIN welfare_settlement settlement ON settlement.id = move.settlement_id
                  WHERE move.move_type = 'redeem'
-                   AND settlement.state != 'cancelled'
+                   AND settlement.state IN ('confirmed', 'paid')
                  GROUP BY move.sale_order_line_id
                ) paid
          WHERE paid.sale_order_line_id = line.id
@@ -64,7 +65,7 @@ def migrate(env, version):
                   JOIN welfare_settlement settlement ON settlement.id = move.settlement_id
                  WHERE move.move_type = 'refund'
                    AND move.credit_note_id IS NOT NULL
-                   AND settlement.state != 'cancelled'
+                   AND settlement.state IN ('confirmed', 'paid')
                  GROUP BY move.credit_note_id
                ) netted
          WHERE aml.move_id = netted.credit_note_id
@@ -77,7 +78,9 @@ def migrate(env, version):
     for listing in env["product.template"].search([("welfare_listing_state", "=", "published")]):
         company = listing.company_id or env.company
         listing.supplier_taxes_id = [(6, 0, listing._welfare_supplier_taxes(company).ids)]
-    settlements = env["welfare.settlement"].search([("sale_line_ids", "!=", False), ("state", "!=", "cancelled")])
+    settlements = env["welfare.settlement"].search(
+        [("sale_line_ids", "!=", False), ("state", "in", ("confirmed", "paid"))]
+    )
     for settlement in settlements:
         lang = settlement.company_id.partner_id.lang or "en_US"
         settlement = settlement.with_context(lang=lang)
