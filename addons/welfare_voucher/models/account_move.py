@@ -132,7 +132,16 @@ class AccountMove(models.Model):
     def _post(self, soft=True):
         """A credit note on an order paid with welfare gives the credit back to the
         vouchers it came from, up to the credited amount, exactly once; the books follow:
-        the worker's receivable is settled against the welfare credit liability."""
+        the worker's receivable is settled against the welfare credit liability.
+
+        The shop's invoices of welfare services declare the stamp duty they need
+        (DPR 642/72: exempt nursery fees over €77.47), unless it was set by hand."""
+        self.filtered(
+            lambda m: (
+                not m.l10n_it_stamp_duty
+                and m.invoice_line_ids.product_id.product_tmpl_id.filtered("welfare_category_id")
+            )
+        )._welfare_set_stamp_duty()
         posted = super()._post(soft=soft)
         # A worker's credit note (never the employer's, on a recharge of the same lines).
         credit_notes = posted.filtered(

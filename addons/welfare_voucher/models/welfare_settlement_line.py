@@ -106,14 +106,23 @@ class WelfareSettlementLine(models.Model):
 
     @api.model
     def _service_taxes(self, move, company):
-        """The VAT of a service redeemed in person: its listing's, else its category's
-        when the category has exactly one (km 0 categories list several rates: then the
-        service has none the network can tell)."""
-        listing = move.listing_id or move.origin_move_id.listing_id
+        """The VAT of a service redeemed in person: as fixed when its single-purpose
+        voucher was issued (the ledger line's), else as the listing or category says now
+        (lines written before the VAT was kept)."""
+        origin = move.origin_move_id or move
+        if origin.tax_ids:
+            return origin.tax_ids
+        return self._service_taxes_of(origin.listing_id, origin.category_id, company)
+
+    @api.model
+    def _service_taxes_of(self, listing, category, company):
+        """The VAT of a listing's service: its listing's, else its category's when the
+        category has exactly one (km 0 categories list several rates: then the service
+        has none the network can tell)."""
         companies = company | company.parent_ids
         taxes = listing.sudo().taxes_id.filtered(lambda t: t.company_id in companies)
-        if not taxes and move.category_id:
-            taxes = move.category_id._welfare_taxes(company)
+        if not taxes and category:
+            taxes = category._welfare_taxes(company)
         return taxes if len(taxes) == 1 else self.env["account.tax"]
 
     @api.model

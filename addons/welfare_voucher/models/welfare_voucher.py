@@ -649,6 +649,9 @@ class WelfareVoucher(models.Model):
                     amount=currency.format(amount),
                 )
             )
+        service_taxes = self.env["account.tax"]
+        if voucher.fund_id.payment_mode == "full_value":
+            service_taxes = self.env["welfare.settlement.line"]._service_taxes_of(listing, category, voucher.company_id)
         move = voucher._redeem(
             amount,
             category,
@@ -659,6 +662,8 @@ class WelfareVoucher(models.Model):
             date=today,
             service_date=service_date or False,
             listing_id=listing.id if listing else False,
+            # The VAT of a single-purpose voucher is fixed when it is issued (art. 6-ter).
+            tax_ids=[(6, 0, service_taxes.ids)],
             provider_document_ref=document_ref or False,
             service_price=service_price or 0.0,
         )

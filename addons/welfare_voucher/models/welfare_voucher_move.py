@@ -88,6 +88,13 @@ class WelfareVoucherMove(models.Model):
         readonly=True,
         help="The provider's listing redeemed in person: its VAT is what the provider invoices.",
     )
+    tax_ids = fields.Many2many(
+        "account.tax",
+        string="VAT of the Service",
+        readonly=True,
+        help="Single-purpose voucher redeemed in person: the service's VAT when the voucher was issued "
+        "(DPR 633/72 art. 6-ter), the VAT its provider invoices and the employer is recharged with.",
+    )
     provider_document_ref = fields.Char(
         string="Provider's Document",
         readonly=True,

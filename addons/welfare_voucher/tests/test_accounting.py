@@ -189,18 +189,7 @@ class TestWelfareAccounting(WelfareVoucherCommon):
         more than €77.47 exempt from VAT (here a nursery, DPR 633/72 art. 10 n. 21, Natura
         N4) carries €2 of stamp duty, declared in the FatturaPA."""
         self._make_e_invoicing_ready()
-        exempt = self.env["account.tax"].create(
-            {
-                "name": "Esente art. 10 n. 21 test",
-                "amount": 0.0,
-                "amount_type": "percent",
-                "type_tax_use": "sale",
-                "l10n_it_exempt_reason": "N4",
-                "l10n_it_law_reference": "Art. 10 c.1 n. 21 DPR 633/72",
-                "company_id": self.env.company.id,
-            }
-        )
-        self.listing_nido.sudo().taxes_id = exempt
+        self.listing_nido.sudo().taxes_id = self._exempt_tax()
         voucher = self.issue(self.fund_c2, self.worker_a, 700.0)
         self.env["welfare.voucher"]._redeem_at_provider(
             voucher.code, self.provider, self.cat_nido, 500.0, listing=self.listing_nido
@@ -212,6 +201,50 @@ class TestWelfareAccounting(WelfareVoucherCommon):
         tree = self._assert_valid_fatturapa(invoice)
         self.assertEqual(tree.findtext(".//DatiBollo/ImportoBollo"), "2.00")
         self.assertEqual(tree.findtext(".//DatiRiepilogo/Natura"), "N4")
+
+    def _exempt_tax(self):
+        return self.env["account.tax"].create(
+            {
+                "name": "Esente art. 10 n. 21 test",
+                "amount": 0.0,
+                "amount_type": "percent",
+                "type_tax_use": "sale",
+                "l10n_it_exempt_reason": "N4",
+                "l10n_it_law_reference": "Art. 10 c.1 n. 21 DPR 633/72",
+                "company_id": self.env.company.id,
+            }
+        )
+
+    def test_service_voucher_keeps_the_vat_of_its_issue(self):
+        """DPR 633/72 art. 6-ter: the VAT of a single-purpose voucher is known, and fixed,
+        when it is issued; a later change of the listing's VAT does not change what the
+        employer is recharged with."""
+        voucher = self.issue(self.fund_c2, self.worker_a, 700.0)
+        price = self.listing_nido._welfare_redeem_price(self.provider, self.cat_nido)
+        use = self.env["welfare.voucher"]._redeem_at_provider(
+            voucher.code, self.provider, self.cat_nido, price, listing=self.listing_nido
+        )
+        issued_with = self.listing_nido.taxes_id
+        self.assertEqual(use.tax_ids, issued_with)
+        self.listing_nido.sudo().taxes_id = self._exempt_tax()
+        today = Date.today()
+        invoice = self.fund_c2._invoice_employer(today.replace(day=1), today)
+        self.assertEqual(invoice.invoice_line_ids.tax_ids, issued_with)
+        self.assertAlmostEqual(invoice.amount_total, price)
+
+    def test_workers_invoice_of_exempt_services_declares_the_stamp_duty(self):
+        """DPR 642/72 Tariff art. 13 n. 1: the shop's invoice to the worker for an exempt
+        service (a nursery, DPR 633/72 art. 10 n. 21) over €77.47 declares €2 of stamp
+        duty in its FatturaPA."""
+        self.env["ir.config_parameter"].sudo().set_param("sale.automatic_invoice", True)
+        self.listing_nido.sudo().taxes_id = self._exempt_tax()
+        self.issue(self.fund_grant, self.worker_a, 600.0)
+        order = self.cart(self.worker_a, (self.listing_nido, 1))
+        order._welfare_apply_credit()
+        self.assertEqual(order.state, "sale")
+        invoice = order.invoice_ids
+        self.assertEqual(len(invoice), 1)
+        self.assertEqual(invoice.l10n_it_stamp_duty, 2.0)
 
     def test_c2_shop_line_is_invoiced_to_the_employer_not_the_worker(self):
         """DPR 633/72 art. 6-ter and ruling 10/2020 (docs/fiscal-model.md, flow b): a shop
