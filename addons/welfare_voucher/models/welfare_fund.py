@@ -474,7 +474,7 @@ class WelfareFund(models.Model):
         invoiced = moves - outside_vat
         documents = self.env["account.move"]
         if invoiced:
-            invoice = self._create_recharge_invoice(invoice_lines, date_to)
+            invoice = self._create_recharge_invoice(invoice_lines, date_to, invoiced.origin_move_id.recharge_invoice_id)
             total = currency.round(sum(amount for _account, _partner, amount, _move in clearing))
             label = self.env._("Welfare %(fund)s recharged: %(name)s", fund=self.name, name=invoice.name)
             entry_lines = [
@@ -558,9 +558,11 @@ class WelfareFund(models.Model):
             }
         )
 
-    def _create_recharge_invoice(self, lines, date_to):
-        """The employer's invoice (a credit note when refunds exceed the period's uses),
-        posted: it goes to the employer as FatturaPA through l10n_it_edi."""
+    def _create_recharge_invoice(self, lines, date_to, origins):
+        """The employer's invoice (a credit note when refunds exceed the period's uses,
+        referring to the invoice of the uses it gives back, TD04 with DatiFattureCollegate
+        when there is one), posted: it goes to the employer as FatturaPA through
+        l10n_it_edi."""
         self.ensure_one()
         invoice = (
             self.env["account.move"]
@@ -579,6 +581,10 @@ class WelfareFund(models.Model):
         )
         if invoice.currency_id.compare_amounts(invoice.amount_total, 0) < 0:
             invoice.action_switch_move_type()
+            invoice.welfare_deferred_invoice = False
+            origins = origins.filtered(lambda m: m.move_type == "out_invoice")
+            if len(origins) == 1:
+                invoice.reversed_entry_id = origins
         invoice._welfare_set_stamp_duty()
         invoice.action_post()
         return invoice

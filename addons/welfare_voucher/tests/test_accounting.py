@@ -183,6 +183,15 @@ class TestWelfareAccounting(WelfareVoucherCommon):
         # Each use is recharged once.
         with self.assertRaisesRegex(Exception, "Nothing was spent"):
             self.fund_c2._invoice_employer(today.replace(day=1), today)
+        # A use given back afterwards: a credit note referring to the invoice (TD04, art. 26).
+        use._refund("note", reason_params={"note": "Servizio non erogato"})
+        note = self.fund_c2._invoice_employer(today.replace(day=1), today)
+        self.assertEqual((note.move_type, note.reversed_entry_id), ("out_refund", invoice))
+        self.assertAlmostEqual(note.amount_total, price)
+        tree = self._assert_valid_fatturapa(note)
+        self.assertEqual(tree.findtext(".//DatiGeneraliDocumento/TipoDocumento"), "TD04")
+        self.assertEqual(tree.findtext(".//DatiFattureCollegate/IdDocumento"), invoice.name)
+        self.assertBooksMatch()
 
     def test_recharge_of_exempt_services_declares_the_stamp_duty(self):
         """DPR 642/72 Tariff art. 13 n. 1 (docs/fiscal-model.md, flow f): an invoice with
