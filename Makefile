@@ -13,7 +13,7 @@ test-core:  ## Odoo's own sale/shop/loyalty tests with and without the suite ins
 lint:   ## ruff and pylint-odoo through pre-commit
 	pre-commit run --all-files
 
-bench:  ## issue, redeem, settle, expire N vouchers vs Odoo's eWallet and the database floor (throw-away DB)
+bench:  ## issue, settle, redeem, expire N vouchers, a checkout, the pages vs Odoo (eWallet, stock shop) and the floor (throw-away DBs)
 	tools/bench.sh $(BENCH_ARGS)
 
 load:   ## 20 workers paying with credit against --workers 4, loopback, p50/p95 per page (throw-away DB)

@@ -3,11 +3,14 @@
 # The database is a fresh install of the suite with demo data and Odoo's `loyalty`
 # (the eWallet the suite is compared with); WELFARE_BENCH_TEMPLATE=DB copies an
 # existing database instead (quicker: `loyalty` is installed on the copy if missing).
+# The stock shop is measured on a second throw-away database with only Odoo's
+# website_sale and its demo data (WELFARE_BENCH_STOCK_TEMPLATE=DB copies one instead).
 # Options go to the script, e.g. `make bench BENCH_ARGS="-n 1000,10000 --mail-n 100"`.
 # On a database of your own: python tools/bench.py <odoo options> -d DB (it rolls
 # everything back and commits nothing).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 DB="${WELFARE_BENCH_DB:-welfare_bench_$$}"
+STOCK_DB="${DB}_stock"
 
 check_odoo
 ensure_venv
@@ -20,5 +23,14 @@ if [ "$(psql -d "$DB" -tAc "SELECT state FROM ir_module_module WHERE name = 'loy
     "${ODOO_BIN[@]}" "${ARGS[@]}" -d "$DB" -i loyalty --stop-after-init --no-http --log-level warn
 fi
 
-log "Benchmark on $DB (one transaction, rolled back)"
-"$VENV/bin/python" "$PROJECT_DIR/tools/bench.py" "${ARGS[@]}" -d "$DB" --log-level error "$@"
+throwaway_db "$STOCK_DB"
+if [ -n "${WELFARE_BENCH_STOCK_TEMPLATE:-}" ]; then
+    log "Copying $WELFARE_BENCH_STOCK_TEMPLATE to $STOCK_DB (the stock shop)"
+    copy_db "$WELFARE_BENCH_STOCK_TEMPLATE" "$STOCK_DB"
+else
+    log "Installing website_sale alone on $STOCK_DB (the stock shop, about two minutes)"
+    "${ODOO_BIN[@]}" "${ARGS[@]}" -d "$STOCK_DB" -i website_sale --stop-after-init --no-http --log-level warn
+fi
+
+log "Benchmark on $DB and $STOCK_DB (one transaction each, rolled back)"
+"$VENV/bin/python" "$PROJECT_DIR/tools/bench.py" "${ARGS[@]}" -d "$DB" --stock-db "$STOCK_DB" --log-level error "$@"

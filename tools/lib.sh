@@ -108,6 +108,36 @@ odoo_args() {
         -r "$WELFARE_DB_USER" -w "$WELFARE_DB_PASSWORD"
 }
 
+# A database's files, in Odoo's default data directory (config/odoo.conf sets none).
+ODOO_FILESTORE="$HOME/.local/share/Odoo/filestore"
+
+# Databases dropped, with their files, when the calling script exits, unless KEEP_DB is set.
+THROWAWAY_DBS=()
+drop_db() {
+    dropdb --if-exists "$1" 2>/dev/null || true
+    rm -rf "${ODOO_FILESTORE:?}/$1"
+}
+drop_throwaway_dbs() {
+    [ -z "${KEEP_DB:-}" ] || return 0
+    local db
+    for db in "${THROWAWAY_DBS[@]}"; do drop_db "$db"; done
+}
+throwaway_db() {
+    THROWAWAY_DBS+=("$1")
+    trap drop_throwaway_dbs EXIT
+    drop_db "$1"
+}
+
+# Database $1 copied as $2 with its files, as Odoo's own duplicate does (without them
+# every page would rebuild its assets).
+copy_db() {
+    createdb -T "$1" "$2"
+    if [ -d "$ODOO_FILESTORE/$1" ]; then
+        mkdir -p "$ODOO_FILESTORE"
+        cp -a "$ODOO_FILESTORE/$1" "$ODOO_FILESTORE/$2"
+    fi
+}
+
 # The suite's database, in three steps, so that nothing is ever created in another
 # currency or on another chart:
 #   1. welfare_network, Italian loaded: its demo data make the main company the
@@ -118,16 +148,13 @@ odoo_args() {
 #   3. the other addons, on a company that has its chart (demo vouchers post entries).
 #   [WELFARE_EXTRA_MODULES=a,b] install_suite DB [odoo options for the last step...]
 # A throw-away database for a measurement: a copy of $2 (a template database) when set,
-# else a fresh install of the suite with demo data (and WELFARE_EXTRA_MODULES); dropped
-# when the calling script exits, unless KEEP_DB is set.
+# else a fresh install of the suite with demo data (and WELFARE_EXTRA_MODULES).
 throwaway_suite_db() {
     local db=$1 template=$2
-    # shellcheck disable=SC2064  # the name is fixed now, on purpose
-    trap "[ -n \"\${KEEP_DB:-}\" ] || dropdb --if-exists '$db' 2>/dev/null || true" EXIT
-    dropdb --if-exists "$db" 2>/dev/null || true
+    throwaway_db "$db"
     if [ -n "$template" ]; then
         log "Copying $template to $db"
-        createdb -T "$template" "$db"
+        copy_db "$template" "$db"
     else
         log "Installing the suite with demo data on $db (a few minutes)"
         install_suite "$db" --no-http --log-level warn
