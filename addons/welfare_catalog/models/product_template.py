@@ -133,11 +133,17 @@ class ProductTemplate(models.Model):
     # ------------------------------------------------------------------
     @api.depends("welfare_certification_ids.is_expired", "welfare_provider_id.welfare_certification_ids.is_expired")
     def _compute_welfare_all_certification_ids(self):
+        # One read of the certifications for the whole batch (a shop page), not one per
+        # listing: the valid ones, then each listing's share of them.
+        everything = (
+            self.welfare_certification_ids | self.welfare_provider_id.commercial_partner_id.welfare_certification_ids
+        )
+        valid = everything.filtered(lambda c: not c.is_expired)
         for template in self:
             template.welfare_all_certification_ids = (
                 template.welfare_certification_ids
                 | template.welfare_provider_id.commercial_partner_id.welfare_certification_ids
-            ).filtered(lambda c: not c.is_expired)
+            ) & valid
 
     @api.depends(
         "welfare_provider_id.is_welfare_producer",
