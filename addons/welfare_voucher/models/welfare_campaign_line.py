@@ -97,6 +97,28 @@ class WelfareCampaignLine(models.Model):
         fund = campaign.fund_id
         # No chatter per voucher: the campaign gets one summary message per batch.
         quiet = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True}
+        company = fund.company_id
+        Move = self.env["welfare.voucher.move"].sudo()
+        day = fields.Date.context_today(Move)
+        # One journal entry for the batch, aggregated per fund and funder as
+        # welfare.voucher.move._post_accounting_entries books a batch: posted first, so
+        # that each ledger line is INSERTed with it instead of UPDATEd after.
+        counterpart, funder = Move._welfare_counterpart_of(
+            "issue", fund, self.env["res.partner"], company._welfare_accounts()
+        )
+        entry = Move._post_aggregated_entry(
+            company,
+            day,
+            self.env._("Campaign %(campaign)s: %(count)s vouchers issued", campaign=campaign.name, count=len(self)),
+            {(counterpart, funder, fund): sum(self.mapped("amount"))},
+        )
+        categories = [Command.set(fund.category_ids.ids)]
+        c3_year = campaign.c3_year if fund.apply_c3_ceiling else 0
+        # Each voucher is created with its "issue" ledger line and the values its stored
+        # computed columns take (a new voucher's balance is its value, its state active;
+        # the copied columns are the worker's and the fund's): they are in the INSERT, and
+        # when the ORM computes them again for the batch it finds the same values and
+        # writes nothing: the rows just inserted are never UPDATEd.
         vouchers = (
             self.env["welfare.voucher"]
             .sudo()
@@ -105,37 +127,36 @@ class WelfareCampaignLine(models.Model):
                 [
                     {
                         "worker_id": line.worker_id.id,
+                        "employer_id": line.worker_id.welfare_employer_id.id,
                         "fund_id": fund.id,
+                        "company_id": company.id,
                         "campaign_id": campaign.id,
                         "value": line.amount,
-                        "category_ids": [Command.set(fund.category_ids.ids)],
+                        "balance": line.amount,
+                        "state": "active",
+                        "category_ids": categories,
                         "date_start": campaign.date_start,
                         "date_end": campaign.date_end,
-                        "c3_year": campaign.c3_year if fund.apply_c3_ceiling else 0,
+                        "c3_year": c3_year,
+                        "move_ids": [
+                            Command.create(
+                                {
+                                    "move_type": "issue",
+                                    "amount": line.amount,
+                                    "reason_code": "campaign",
+                                    "reason_params": {"campaign": campaign.name},
+                                    "date": day,
+                                    "account_move_id": entry.id,
+                                    "fund_id": fund.id,
+                                    "worker_id": line.worker_id.id,
+                                    "company_id": company.id,
+                                }
+                            )
+                        ],
                     }
                     for line in self
                 ]
             )
-        )
-        moves = (
-            self.env["welfare.voucher.move"]
-            .sudo()
-            .create(
-                [
-                    {
-                        "voucher_id": voucher.id,
-                        "move_type": "issue",
-                        "amount": line.amount,
-                        "reason_code": "campaign",
-                        "reason_params": {"campaign": campaign.name},
-                    }
-                    for line, voucher in zip(self, vouchers)
-                ]
-            )
-        )
-        vouchers.flush_recordset(["balance", "state"])
-        moves._post_accounting_entries(
-            self.env._("Campaign %(campaign)s: %(count)s vouchers issued", campaign=campaign.name, count=len(vouchers))
         )
         # One UPDATE for the batch (the ORM would write each line's own voucher apart).
         self.flush_recordset()

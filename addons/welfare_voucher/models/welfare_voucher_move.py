@@ -200,13 +200,18 @@ class WelfareVoucherMove(models.Model):
         return {"account_move_id", "settlement_id", "recharge_invoice_id"}
 
     def _welfare_counterpart(self, accounts):
-        """The account and partner facing the welfare liability for this ledger line:
-        the provider to settle for what is spent, the funder for what is issued or
-        goes back to the fund."""
+        """The account and partner facing the welfare liability for this ledger line."""
         self.ensure_one()
-        if self.move_type in ("redeem", "refund"):
-            return accounts["to_settle"], self.provider_id
-        return accounts["funds_receivable"], self.fund_id.funder_id
+        return self._welfare_counterpart_of(self.move_type, self.fund_id, self.provider_id, accounts)
+
+    @api.model
+    def _welfare_counterpart_of(self, move_type, fund, provider, accounts):
+        """The account and partner facing the welfare liability for a ledger line of
+        ``move_type``: the provider to settle for what is spent, the funder for what is
+        issued or goes back to the fund."""
+        if move_type in ("redeem", "refund"):
+            return accounts["to_settle"], provider
+        return accounts["funds_receivable"], fund.funder_id
 
     def _post_accounting_entry(self):
         """Book the ledger line so that, at any date, the welfare credit liability equals
@@ -243,23 +248,31 @@ class WelfareVoucherMove(models.Model):
         to_book = self.filtered(lambda m: not m.transaction_id and not m.currency_id.is_zero(m.amount))
         for (company, day), moves in to_book.grouped(lambda m: (m.company_id, m.date)).items():
             accounts = company._welfare_accounts()
-            currency = company.currency_id
             totals = defaultdict(float)
             for move in moves:
                 counterpart, partner = move._welfare_counterpart(accounts)
                 totals[counterpart, partner, move.fund_id] += move.amount
-            lines = []
-            for (counterpart, partner, fund), amount in totals.items():
-                amount = currency.round(amount)
-                if not currency.is_zero(amount):
-                    # A positive amount makes the liability grow: Dr counterpart / Cr liability.
-                    lines += [
-                        (counterpart, partner, amount, fund.name),
-                        (accounts["liability"], partner, -amount, fund.name),
-                    ]
-            if lines:
-                entry = company._welfare_post_entry(day, ref, lines)
+            if entry := self._post_aggregated_entry(company, day, ref, totals):
                 moves.write({"account_move_id": entry.id})
+
+    @api.model
+    def _post_aggregated_entry(self, company, day, ref, totals):
+        """The journal entry of a batch of ledger lines of ``company`` dated ``day``:
+        ``totals`` maps (counterpart account, partner, fund) to the signed sum of the
+        lines, booked as one pair of lines each. Returns the posted entry, or no entry
+        when everything nets to zero."""
+        accounts = company._welfare_accounts()
+        currency = company.currency_id
+        lines = []
+        for (counterpart, partner, fund), amount in totals.items():
+            amount = currency.round(amount)
+            if not currency.is_zero(amount):
+                # A positive amount makes the liability grow: Dr counterpart / Cr liability.
+                lines += [
+                    (counterpart, partner, amount, fund.name),
+                    (accounts["liability"], partner, -amount, fund.name),
+                ]
+        return company._welfare_post_entry(day, ref, lines) if lines else self.env["account.move"]
 
     @api.model_create_multi
     def create(self, vals_list):
