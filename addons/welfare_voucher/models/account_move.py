@@ -138,7 +138,8 @@ class AccountMove(models.Model):
         (DPR 642/72: exempt nursery fees over €77.47), unless it was set by hand."""
         self.filtered(
             lambda m: (
-                not m.l10n_it_stamp_duty
+                m.move_type in ("out_invoice", "out_refund")
+                and not m.l10n_it_stamp_duty
                 and m.invoice_line_ids.product_id.product_tmpl_id.filtered("welfare_category_id")
             )
         )._welfare_set_stamp_duty()
