@@ -100,7 +100,7 @@ class WelfareSettlement(models.Model):
             ("mismatch", "Mismatch"),
             ("matched", "Matched"),
         ],
-        string="Providers' Invoices",
+        string="Invoice Match Status",
         compute="_compute_invoice_match",
     )
     invoice_match_html = fields.Html(string="Invoice Match", compute="_compute_invoice_match", sanitize=False)
