@@ -7,6 +7,8 @@ from odoo.exceptions import UserError, ValidationError
 STAMP_DUTY = 2.0
 STAMP_DUTY_THRESHOLD = 77.47
 STAMP_DUTY_NATURES = ("N1", "N2", "N4")
+# What the settlement and the employer recharge write on their documents, never a user.
+WELFARE_ISSUED_FIELDS = {"welfare_deferred_invoice", "welfare_drafted_by_network"}
 
 
 class AccountMove(models.Model):
@@ -65,6 +67,8 @@ class AccountMove(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su:
+            if any(WELFARE_ISSUED_FIELDS & set(vals) for vals in vals_list):
+                raise UserError(self.env._("These fields are set by the welfare settlement and recharge only."))
             for vals in vals_list:
                 if not vals.get("welfare_settlement_id"):
                     continue
@@ -91,6 +95,8 @@ class AccountMove(models.Model):
         return super().button_draft()
 
     def write(self, vals):
+        if WELFARE_ISSUED_FIELDS & set(vals) and not self.env.su:
+            raise UserError(self.env._("These fields are set by the welfare settlement and recharge only."))
         if "welfare_settlement_id" in vals and not self.env.su:
             self.env["welfare.settlement"].browse(
                 [vals["welfare_settlement_id"]] if vals["welfare_settlement_id"] else []

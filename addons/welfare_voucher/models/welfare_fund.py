@@ -547,7 +547,7 @@ class WelfareFund(models.Model):
             return None
         price = listing.list_price
         if currency.compare_amounts(taxes.compute_all(price, currency=currency)["total_included"], gross):
-            price = taxes.with_context(force_price_include=True).compute_all(gross, currency=currency)["total_excluded"]
+            price = self.env["welfare.settlement.line"]._untaxed(taxes, gross, currency)
         return Command.create(
             {
                 "product_id": listing.product_variant_id.id,

@@ -6,6 +6,7 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools.sql import escape_psql
 
 from .welfare_settlement_line import INVOICED_KINDS, SERVICE_VOUCHER_NUMBER, is_out_of_scope, tax_key
 
@@ -605,7 +606,7 @@ class WelfareSettlement(models.Model):
             if not providers:
                 continue
             # The settlement's number as such, not as a pattern.
-            reference = settlement.name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            reference = escape_psql(settlement.name)
             bills = (
                 self.env["account.move"]
                 .sudo()
