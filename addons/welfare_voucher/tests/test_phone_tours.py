@@ -15,6 +15,10 @@ DESKTOP = "1366x768"
 PHONE = "390x844"
 # What the tours' screenshot() step logs (static/tests/tours/tour_utils.js).
 SCREENSHOT_SIGNAL = "welfare screenshot: "
+# Odoo's ZXing fallback misses about 2% of random voucher codes in a pixel-perfect frame
+# (measured: 23 of 1,000 at 12 px a module; a real camera's frames differ each time).
+# The tour's fake camera films one still picture: it shows a code ZXing reads, every run.
+SCANNED_CODE = "WLF2-7K9M-4HQX-8NTR"
 
 
 @tagged("post_install", "-at_install")
@@ -94,6 +98,9 @@ class TestPhoneTours(RedeemCommon, TestCheckoutTour):
     def redeem(self, size):
         prefix = self.at_size(size)
         voucher = self.issue(self.fund_grant, self.worker_a, 100.0)
+        # The code is issued at random and read-only: set the readable one in the database.
+        self.env.cr.execute("UPDATE welfare_voucher SET code = %s WHERE id = %s", (SCANNED_CODE, voucher.id))
+        voucher.invalidate_recordset(["code"])
         cookies = {"welfare_tour_code": voucher.code, "welfare_tour_pin": self.new_pin(voucher)}
         with self.screenshots(prefix):
             self.start_tour("/my/redeem", "welfare_voucher_redeem", login="nido_user", cookies=cookies)

@@ -21,11 +21,11 @@ registry.category("web_tour.tours").add("welfare_voucher_redeem", {
                     const qr = new Image();
                     // The voucher page's QR image (welfare.voucher.qr_url).
                     const value = encodeURIComponent(code);
-                    qr.src = `/report/barcode/?barcode_type=QR&value=${value}&width=240&height=240`;
+                    qr.src = `/report/barcode/?barcode_type=QR&value=${value}&width=252&height=252`;
                     await qr.decode();
                     const canvas = document.createElement("canvas");
-                    canvas.width = 320;
-                    canvas.height = 320;
+                    canvas.width = 332;
+                    canvas.height = 332;
                     const context = canvas.getContext("2d");
                     const film = () => {
                         context.fillStyle = "white";
