@@ -22,12 +22,12 @@ class WelfareVoucherWebsiteSale(WebsiteSale):
         try:
             # A refusal leaves nothing half-written (the request commits afterwards).
             with request.env.cr.savepoint():
-                tx = order._welfare_apply_credit()
+                txs = order._welfare_apply_credit()
         except UserError as e:
             request.session["welfare_voucher_error"] = e.args[0]
             return request.redirect("/shop/payment")
         if order.state == "sale":
-            request.session["__website_sale_last_tx_id"] = tx.id
+            request.session["__website_sale_last_tx_id"] = txs[-1:].id
             return request.redirect("/shop/payment/validate")
         return request.redirect("/shop/payment")
 

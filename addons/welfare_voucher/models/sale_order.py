@@ -110,8 +110,8 @@ class SaleOrder(models.Model):
 
     def _welfare_apply_credit(self, confirm=True):
         """Hold welfare credit on the eligible part of the cart (earliest expiry first),
-        under the vouchers' row locks: an authorised welfare payment transaction and one
-        hold per voucher and line. Nothing is spent until the order is confirmed
+        under the vouchers' row locks: authorised welfare payment transactions (one for
+        single-purpose credit, one for the rest) and one hold per voucher and line. Nothing is spent until the order is confirmed
         (``_welfare_capture_holds``); ``confirm``: confirm the order at once when the
         credit covers what confirmation needs (the worker has nothing left to pay)."""
         self.ensure_one()
@@ -133,24 +133,32 @@ class SaleOrder(models.Model):
         if order.currency_id.compare_amounts(total, 0) <= 0:
             raise UserError(self.env._("Nothing in this cart can be paid with your welfare credit."))
         order._welfare_release_holds(self.env._("Credit planned again"))
-        tx = (
-            self.env["payment.transaction"]
-            .sudo()
-            .create(
+        # Single-purpose credit (full value, employer welfare c.2) pays lines that are the
+        # employer's to be invoiced, other credit pays the worker's invoice: one payment
+        # each, so that each settles its own document on the worker's receivable.
+        shares = {}
+        for line, parts in plan.items():
+            for voucher, amount in parts:
+                shares.setdefault(voucher.fund_id.payment_mode == "full_value", []).append((line, voucher, amount))
+        Transaction = self.env["payment.transaction"].sudo()
+        txs = Transaction
+        hold_values = []
+        for single_purpose in sorted(shares):
+            share = shares[single_purpose]
+            tx = Transaction.create(
                 {
                     "provider_id": provider.id,
                     "payment_method_id": provider.payment_method_ids[:1].id,
-                    "reference": self.env["payment.transaction"]._compute_reference("welfare", prefix=order.name),
-                    "amount": total,
+                    "reference": Transaction._compute_reference("welfare", prefix=order.name),
+                    "amount": order.currency_id.round(sum(amount for _line, _voucher, amount in share)),
                     "currency_id": order.currency_id.id,
                     "partner_id": order.partner_invoice_id.id,
                     "operation": "offline",
                     "sale_order_ids": [Command.set(order.ids)],
                 }
             )
-        )
-        self.env["welfare.voucher.hold"].sudo().create(
-            [
+            txs |= tx
+            hold_values += [
                 {
                     "voucher_id": voucher.id,
                     "sale_order_id": order.id,
@@ -160,25 +168,24 @@ class SaleOrder(models.Model):
                     "category_id": line.product_id.product_tmpl_id.welfare_category_id.id,
                     "provider_id": line.product_id.product_tmpl_id.welfare_provider_id.id,
                 }
-                for line, parts in plan.items()
-                for voucher, amount in parts
+                for line, voucher, amount in share
             ]
-        )
+        self.env["welfare.voucher.hold"].sudo().create(hold_values)
         # Logged on the order below, unless the same step captures it.
-        tx.with_context(welfare_voucher_unlogged=True)._set_authorized()
+        txs.with_context(welfare_voucher_unlogged=True)._set_authorized()
         # An authorised hold is not a payment yet: nothing for the post-processing to do
         # (no confirmation e-mail for a cart that can still change).
-        tx.is_post_processed = True
+        txs.is_post_processed = True
         order.invalidate_recordset(["amount_paid", "transaction_ids", "welfare_amount"])
         if confirm and order._is_confirmation_amount_reached():
             order.with_context(welfare_voucher_locked=vouchers).action_confirm()
             order._welfare_queue_confirmation_mail()
             # Done: invoice (if automatic) and the welfare payment. The worker just got the
             # order's confirmation: no second "payment succeeded" e-mail for it.
-            tx.with_context(welfare_voucher_confirmed_order_ids=order.ids)._post_process()
+            txs.with_context(welfare_voucher_confirmed_order_ids=order.ids)._post_process()
         else:
-            tx._log_received_message()  # the credit stays held on the cart
-        return tx
+            txs._log_received_message()  # the credit stays held on the cart
+        return txs
 
     def _welfare_queue_confirmation_mail(self):
         """The order's confirmation e-mail, queued as Odoo's sale_async_emails queues order
@@ -402,6 +409,23 @@ class SaleOrder(models.Model):
         lines = super()._get_invoiceable_lines(final=final)
         return lines - lines._welfare_single_purpose_paid()
 
+    def _welfare_single_purpose_transactions(self):
+        """The welfare payments of single-purpose credit (and their refunds): they paid
+        lines that are the employer's, settled by the recharge's clearing entry
+        (welfare.fund._invoice_employer), never by an invoice to the worker."""
+        moves = self.sudo().welfare_move_ids.filtered(lambda m: m.fund_id.payment_mode == "full_value")
+        return self.sudo().transaction_ids.filtered(lambda t: (t.source_transaction_id or t) in moves.transaction_id)
+
+    def _prepare_invoice(self):
+        """The worker's invoice is paid by everything but single-purpose credit (Odoo
+        reconciles an invoice with its transactions' payments when it is posted)."""
+        values = super()._prepare_invoice()
+        single_purpose = self._welfare_single_purpose_transactions()
+        if single_purpose and values.get("transaction_ids"):
+            linked = self.env["payment.transaction"].browse(values["transaction_ids"][0][2])
+            values["transaction_ids"] = [Command.set((linked - single_purpose).ids)]
+        return values
+
     def _welfare_reconcile_invoices(self):
         """Reconcile the welfare payments' receivable lines with the order's invoices to
         the worker (never with the employer's recharge of the same order)."""
@@ -415,8 +439,9 @@ class SaleOrder(models.Model):
                     and m.payment_state not in ("paid", "in_payment")
                 )
             )
-            payments = order.transaction_ids.filtered(
-                lambda t: t.provider_code == "welfare" and t.state == "done"
+            payments = (
+                order.transaction_ids.filtered(lambda t: t.provider_code == "welfare" and t.state == "done")
+                - order._welfare_single_purpose_transactions()
             ).payment_id
             for invoice in invoices:
                 receivable = invoice.line_ids.filtered(lambda l: l.account_id.account_type == "asset_receivable")

@@ -2,6 +2,7 @@ from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 from lxml import etree
 
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.fields import Date
 from odoo.tests import tagged
@@ -282,6 +283,55 @@ class TestWelfareAccounting(WelfareVoucherCommon):
             lambda l: l.account_id.account_type == "asset_receivable"
         )
         self.assertTrue(payment_lines and all(payment_lines.mapped("reconciled")))
+        self.assertBooksMatch()
+
+    def test_mixed_cart_leaves_no_open_item_on_the_workers_receivable(self):
+        """DPR 633/72 art. 6-ter and 6-quater (docs/fiscal-model.md, flows b and c): in one
+        cart, a line paid by a single-purpose voucher (employer welfare, c.2) is the
+        employer's to be invoiced, a line paid in part by a regional grant (multi-purpose)
+        and by card for the rest is the worker's. Each payment settles its own document: after the worker's invoice and
+        the employer's recharge, nothing stays open on the worker's receivable."""
+        self._make_e_invoicing_ready()
+        self.env["ir.config_parameter"].sudo().set_param("sale.automatic_invoice", True)
+        self.issue(self.fund_c2, self.worker_a, 700.0)
+        self.issue(self.fund_grant, self.worker_a, 100.0)
+        # The c.2 voucher pays the first month whole; it cannot pay a part of the second.
+        order = self.cart(self.worker_a, (self.listing_nido, 1), (self.listing_nido, 1))
+        welfare_txs = order._welfare_apply_credit()
+        self.assertEqual(order.state, "draft", "the card pays the rest")
+        self.assertEqual(len(welfare_txs), 2, "single-purpose credit is a payment of its own")
+        self.assertAlmostEqual(order.welfare_amount, 610.0 + 100.0)
+        demo = self.env.ref("payment.payment_provider_demo")
+        demo.write({"state": "test"})
+        card = self.env["payment.transaction"].create(
+            {
+                "provider_id": demo.id,
+                "payment_method_id": demo.payment_method_ids[:1].id,
+                "reference": "WELFARE-MIXED-CARD",
+                "operation": "online_direct",
+                "amount": order.amount_total - order.welfare_amount,
+                "currency_id": order.currency_id.id,
+                "partner_id": self.worker_a.id,
+                "sale_order_ids": [Command.set(order.ids)],
+            }
+        )
+        card._set_done()
+        card._post_process()
+        self.assertEqual(order.state, "sale")
+        invoice = order.invoice_ids
+        self.assertEqual(invoice.invoice_line_ids.sale_line_ids, order.order_line[1])
+        self.assertEqual(invoice.payment_state, "paid")
+        today = Date.today()
+        self.fund_c2._invoice_employer(today.replace(day=1), today)
+        receivable = self.env["account.move.line"].search(
+            [
+                ("partner_id", "=", self.worker_a.id),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+            ]
+        )
+        self.assertTrue(receivable)
+        self.assertFalse(receivable.filtered(lambda l: not l.reconciled), "no open item on the worker")
         self.assertBooksMatch()
 
     def test_fringe_benefits_are_not_invoiced_to_the_employer(self):
