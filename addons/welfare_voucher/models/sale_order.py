@@ -111,9 +111,10 @@ class SaleOrder(models.Model):
     def _welfare_apply_credit(self, confirm=True):
         """Hold welfare credit on the eligible part of the cart (earliest expiry first),
         under the vouchers' row locks: authorised welfare payment transactions (one for
-        single-purpose credit, one for the rest) and one hold per voucher and line. Nothing is spent until the order is confirmed
-        (``_welfare_capture_holds``); ``confirm``: confirm the order at once when the
-        credit covers what confirmation needs (the worker has nothing left to pay)."""
+        single-purpose credit, one for the rest) and one hold per voucher and line.
+        Nothing is spent until the order is confirmed (``_welfare_capture_holds``);
+        ``confirm``: confirm the order at once when the credit covers what confirmation
+        needs (the worker has nothing left to pay)."""
         self.ensure_one()
         order = self.sudo()
         if order.state not in ("draft", "sent"):
