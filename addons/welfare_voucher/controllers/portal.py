@@ -42,8 +42,11 @@ class WelfareVoucherPortal(CustomerPortal):
         today = fields.Date.context_today(request.env.user)
         active = vouchers.filtered(lambda v: v._is_usable_on(today))
         by_fund = {}
+        # The worker reads the name and currency of their own vouchers' funds, not the
+        # funds themselves (welfare.fund is back office and accounting only).
         for voucher in active:
-            by_fund[voucher.fund_id] = by_fund.get(voucher.fund_id, 0.0) + voucher.balance
+            fund = voucher.sudo().fund_id
+            by_fund[fund] = by_fund.get(fund, 0.0) + voucher.balance
         values = self._prepare_portal_layout_values()
         values.update(
             {

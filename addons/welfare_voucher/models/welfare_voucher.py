@@ -91,7 +91,7 @@ class WelfareVoucher(models.Model):
     fund_id = fields.Many2one("welfare.fund", required=True, index=True, readonly=True, check_company=True)
     campaign_id = fields.Many2one("welfare.campaign", index=True, readonly=True)
     company_id = fields.Many2one(related="fund_id.company_id", store=True)
-    currency_id = fields.Many2one(related="fund_id.currency_id")
+    currency_id = fields.Many2one(related="fund_id.currency_id", store=True)
     value = fields.Monetary(required=True, readonly=True, tracking=True)
     balance = fields.Monetary(compute="_compute_balance", store=True, help="Sum of the voucher's ledger.")
     category_ids = fields.Many2many("welfare.service.category", string="Eligible Categories", readonly=True)

@@ -43,7 +43,9 @@ class WelfareVoucherMove(models.Model):
     voucher_id = fields.Many2one("welfare.voucher", required=True, index=True, ondelete="restrict", readonly=True)
     move_type = fields.Selection(MOVE_TYPES, string="Type", required=True, readonly=True)
     amount = fields.Monetary(required=True, readonly=True, help="Positive when credit is added, negative when taken.")
-    currency_id = fields.Many2one(related="voucher_id.currency_id")
+    # The voucher's currency, written with the line by create(): a column of the INSERT,
+    # so that the batch's amounts are rounded without a computation per line.
+    currency_id = fields.Many2one("res.currency", required=True, readonly=True)
     date = fields.Date(required=True, readonly=True, default=fields.Date.context_today)
     user_id = fields.Many2one(
         "res.users", string="By", required=True, readonly=True, default=lambda self: self.env.user
@@ -286,6 +288,9 @@ class WelfareVoucherMove(models.Model):
         voucher_of = {voucher.id: voucher for voucher in vouchers}
         provider_ids = {vals["provider_id"] for vals in vals_list if vals.get("provider_id")}
         provider_of = {provider.id: provider for provider in self.env["res.partner"].sudo().browse(provider_ids)}
+        # The currency first: the ORM rounds the amount with the currency it finds in the
+        # values before it (or reads it back from the database, one query per batch).
+        vals_list = [{"currency_id": voucher_of[vals["voucher_id"]].currency_id.id, **vals} for vals in vals_list]
         for vals in vals_list:
             if vals.get("move_type") == "redeem" and vals["voucher_id"] in full_value:
                 vals["service_voucher_number"] = sequence.next_by_code("welfare.service.voucher")

@@ -151,3 +151,31 @@ class TestWelfareCampaign(WelfareVoucherCommon):
         self.assertIn(
             f"/my/welfare/voucher/{vouchers[0].id}", mails.filtered(lambda m: m.res_id == vouchers[0].id).body_html
         )
+
+    def test_issued_columns_are_what_the_orm_computes(self):
+        """Issue 11, items 2 and 3: issuing INSERTs each voucher and its ledger line with
+        their stored computed columns (balance, state, employer, company, currency; the
+        line's fund, worker, company) and does not compute them again. Computed
+        again from scratch, they give the same values."""
+        campaign = self._campaign(amount_fixed=100)
+        campaign.action_prepare()
+        campaign.action_issue()
+        campaign._issue_batch()
+        vouchers = campaign.line_ids.voucher_id
+        self.assertEqual(len(vouchers), 2)
+        self.env.flush_all()
+        checks = (
+            (vouchers, ("employer_id", "company_id", "currency_id", "balance", "state")),
+            (vouchers.move_ids, ("fund_id", "worker_id", "company_id")),
+        )
+        stored = {records._name: records.read(list(fnames)) for records, fnames in checks}
+        self.assertEqual({v["state"] for v in stored["welfare.voucher"]}, {"active"})
+        self.assertEqual({v["balance"] for v in stored["welfare.voucher"]}, {100.0})
+        for records, fnames in checks:
+            for fname in fnames:
+                self.env.add_to_compute(records._fields[fname], records)
+            records.invalidate_recordset(list(fnames))
+        self.env.flush_all()
+        for records, fnames in checks:
+            records.invalidate_recordset(list(fnames))
+            self.assertEqual(records.read(list(fnames)), stored[records._name])
