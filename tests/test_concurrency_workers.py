@@ -485,6 +485,7 @@ def test_b_shop_and_provider_spend_the_same_voucher(registry, server, world):
         "amount": "300.00",
         "description": f"Retta ({TEST_MARK})",
         "service_date": "",
+        "document_ref": "RIC 2026/7",  # the provider's receipt to the worker (multi-purpose credit)
     }
     if pin:
         form["pin"] = pin

@@ -795,6 +795,17 @@ class WelfareVoucher(models.Model):
             pin = self.env["welfare.voucher.pin"]._find_valid(voucher, data["pin"])
             if not pin:
                 raise VoucherCodeError(self._invalid_code_message())
+            if voucher.fund_id.payment_mode != "full_value" and not data["document_ref"]:
+                # Multi-purpose credit (DPR 633/72 art. 6-quater): the provider sold the
+                # service to the worker and documents it; the network records which
+                # document the voucher paid (the funder's rendicontazione asks for it).
+                # The PIN stays valid: the provider completes the form and sends it again.
+                raise UserError(
+                    self.env._(
+                        "This voucher pays a share of a service you sold to the worker: give the number of "
+                        "your receipt or invoice to the worker."
+                    )
+                )
             with self.env.cr.savepoint():
                 move = self._redeem_at_provider(
                     voucher.code,

@@ -58,6 +58,7 @@ class RedeemCommon(WelfareVoucherCommon):
             "category_id": str(self.cat_nido.id),
             "amount": "40",
             "description": "Retta novembre",
+            "document_ref": "RIC 2026/1",
             **values,
         }
         return self.env["welfare.voucher"].with_user(user or self.user_nido)._portal_redeem(form, ip=ip)
@@ -133,13 +134,16 @@ class TestRedeemAtProvider(RedeemCommon):
     def test_multi_purpose_redemption_records_the_providers_document_and_copayment(self):
         """DPR 633/72 art. 6-quater (docs/fiscal-model.md, flow d): grant credit redeemed in
         person is a multi-purpose voucher; the provider sold the service to the worker and
-        documents it. The network records the provider's document and the whole price, so
-        that the funder's statement reports the worker's co-payment (the call's
-        rendicontazione)."""
+        documents it. The network records the provider's document (required: the same PIN
+        works once it is given) and the whole price, so that the funder's statement reports
+        the worker's co-payment (the call's rendicontazione)."""
         voucher = self.issue(self.fund_grant, self.worker_a, 400.0)
-        error = self.fail_to_redeem(
-            UserError, voucher=voucher, pin=self.new_pin(voucher), amount="150", service_price="120"
-        )
+        pin = self.new_pin(voucher)
+        error = self.fail_to_redeem(UserError, voucher=voucher, pin=pin, amount="150", document_ref="")
+        self.assertIn("receipt or invoice", str(error), "the provider's document is asked for")
+        self.assertEqual(voucher.balance, 400.0)
+        self.assertFalse(self.env["welfare.redeem.attempt"].search_count([]), "not a wrong code or PIN")
+        error = self.fail_to_redeem(UserError, voucher=voucher, pin=pin, amount="150", service_price="120")
         self.assertIn("cannot be lower", str(error))
         self.assertEqual(voucher.balance, 400.0, "nothing is written for a refused redemption")
         move = self.portal_redeem(
@@ -384,7 +388,12 @@ class TestRedeemAtProviderHttp(RedeemCommon, HttpCase):
         return page.text.split("o_welfare_pin_value")[1].split("font-monospace")[1].split(">")[1].split("<")[0].strip()
 
     def _post(self, **values):
-        data = {"csrf_token": self._csrf("/my/redeem"), "category_id": self.cat_nido.id, "amount": "40"}
+        data = {
+            "csrf_token": self._csrf("/my/redeem"),
+            "category_id": self.cat_nido.id,
+            "amount": "40",
+            "document_ref": "RIC 2026/1",
+        }
         data.update(values)
         return self.url_open("/my/redeem", data=data)
 

@@ -72,6 +72,11 @@ registry.category("web_tour.tours").add("welfare_voucher_redeem", {
                 trigger: "input[name='description']",
                 run: "edit Retta novembre",
             },
+            {
+                content: "The provider's receipt to the worker",
+                trigger: "input[name='document_ref']",
+                run: "edit RIC 2026/118",
+            },
             screenshot("redeem_form"),
             {
                 content: "Redeem",
