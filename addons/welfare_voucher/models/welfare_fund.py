@@ -111,6 +111,21 @@ class WelfareFund(models.Model):
         help="Grants: the call or decree that funds them (e.g. the regional decree and its number).",
     )
     reporting_deadline = fields.Date(tracking=True, help="Grants: when the funder expects the statement.")
+    # A public administration that recharges its employer welfare buys the service: its
+    # FatturaPA names the order (DatiOrdineAcquisto) with its CIG and CUP, which the
+    # SdI and the administration's own checks ask for (L. 136/2010 art. 3).
+    employer_order_type = fields.Selection(
+        [("purchase_order", "Purchase Order"), ("contract", "Contract"), ("agreement", "Agreement")],
+        string="Employer's Order Type",
+        tracking=True,
+        help="Employer welfare of a public administration: the document by which it buys the service.",
+    )
+    employer_order_ref = fields.Char(string="Employer's Order", tracking=True)
+    employer_order_date = fields.Date(string="Employer's Order Date", tracking=True)
+    employer_cig = fields.Char(
+        string="CIG", tracking=True, help="Codice Identificativo di Gara of the employer's order."
+    )
+    employer_cup = fields.Char(string="CUP", tracking=True, help="Codice Unico di Progetto, when the order has one.")
     target_worker_count = fields.Integer(string="Target Workers", help="Workers the funder expects to reach.")
     voucher_ids = fields.One2many("welfare.voucher", "fund_id", string="Vouchers")
     campaign_ids = fields.One2many("welfare.campaign", "fund_id", string="Campaigns")
@@ -564,21 +579,44 @@ class WelfareFund(models.Model):
         when there is one), posted: it goes to the employer as FatturaPA through
         l10n_it_edi."""
         self.ensure_one()
-        invoice = (
-            self.env["account.move"]
-            .sudo()
-            .create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": self.employer_id.id,
-                    "invoice_date": date_to,
-                    "company_id": self.company_id.id,
-                    "ref": self.env._("Welfare %(fund)s", fund=self.name),
-                    "invoice_line_ids": lines,
-                    "welfare_deferred_invoice": True,
-                }
-            )
+        employer = self.employer_id
+        # The employer's fiscal position maps the services' VAT: a public administration's
+        # "Split Payment" one (DPR 633/72 art. 17-ter) pays the VAT to the State itself.
+        fiscal_position = (
+            self.env["account.fiscal.position"].with_company(self.company_id)._get_fiscal_position(employer)
         )
+        for command in lines:
+            values = command[2]
+            taxes = self.env["account.tax"].browse(values["tax_ids"][0][2])
+            values["tax_ids"] = [Command.set(fiscal_position.map_tax(taxes).ids)]
+        values = {
+            "move_type": "out_invoice",
+            "partner_id": employer.id,
+            "invoice_date": date_to,
+            "company_id": self.company_id.id,
+            "fiscal_position_id": fiscal_position.id,
+            "ref": self.env._("Welfare %(fund)s", fund=self.name),
+            "invoice_line_ids": lines,
+            "welfare_deferred_invoice": True,
+        }
+        if employer._l10n_it_edi_is_public_administration():
+            if not (self.employer_order_type and self.employer_order_ref):
+                raise UserError(
+                    self.env._(
+                        "%(employer)s is a public administration: give the order, contract or agreement by "
+                        "which it buys this welfare (and its CIG) on the fund %(fund)s before invoicing it.",
+                        employer=employer.name,
+                        fund=self.name,
+                    )
+                )
+            values.update(
+                l10n_it_origin_document_type=self.employer_order_type,
+                l10n_it_origin_document_name=self.employer_order_ref,
+                l10n_it_origin_document_date=self.employer_order_date,
+                l10n_it_cig=self.employer_cig,
+                l10n_it_cup=self.employer_cup,
+            )
+        invoice = self.env["account.move"].sudo().create(values)
         if invoice.currency_id.compare_amounts(invoice.amount_total, 0) < 0:
             invoice.action_switch_move_type()
             invoice.welfare_deferred_invoice = False

@@ -127,13 +127,14 @@ class TestWelfareAccounting(WelfareVoucherCommon):
             {"vat": "IT00743110157", "street": "Via Roma, 1", "zip": "24060", "city": "Endine", "country_id": italy.id}
         )
 
-    def _assert_valid_fatturapa(self, invoice):
+    def _assert_valid_fatturapa(self, invoice, document_total=None):
         errors = invoice._l10n_it_edi_export_data_check()
         # Only the SdI proxy registration (the Settings' terms) is left to the installer.
         self.assertEqual(set(errors) - {"l10n_it_edi_settings_l10n_it_edi_proxy_user_id"}, set(), errors)
         tree = etree.fromstring(invoice._l10n_it_edi_render_xml())
         self.assertEqual(tree.findtext(".//CessionarioCommittente//IdFiscaleIVA/IdCodice"), "00743110157")
-        self.assertEqual(float(tree.findtext(".//DatiGeneraliDocumento/ImportoTotaleDocumento")), invoice.amount_total)
+        total = float(tree.findtext(".//DatiGeneraliDocumento/ImportoTotaleDocumento"))
+        self.assertEqual(total, invoice.amount_total if document_total is None else document_total)
         return tree
 
     def _balance(self, account, **domain):
@@ -332,6 +333,49 @@ class TestWelfareAccounting(WelfareVoucherCommon):
         )
         self.assertTrue(receivable)
         self.assertFalse(receivable.filtered(lambda l: not l.reconciled), "no open item on the worker")
+        self.assertBooksMatch()
+
+    def test_public_administration_employer_pays_by_split_payment_against_its_order(self):
+        """DPR 633/72 art. 17-ter and L. 136/2010 art. 3 (docs/fiscal-model.md, flow f): a
+        public administration that recharges its employer welfare gets a FatturaPA at its
+        office code, with the VAT in split payment (it pays the VAT to the State, the
+        network collects the taxable amount) and naming its order with the CIG. Without
+        the order, nothing is invoiced."""
+        if self.env.company.chart_template != "it":
+            self.skipTest("the Italian chart of accounts is not loaded")
+        self._make_e_invoicing_ready()
+        chart = self.env["account.chart.template"]
+        vat_22, split = chart.ref("22v"), chart.ref("split_payment_fiscal_position")
+        self.listing_nido.taxes_id = vat_22
+        self.employer_a.write({"l10n_it_pa_index": "UFABCD", "property_account_position_id": split.id})
+        self.issue(self.fund_c2, self.worker_a, 700.0)
+        order = self.cart(self.worker_a, (self.listing_nido, 1))
+        order._welfare_apply_credit()
+        self.assertEqual(order.state, "sale")
+        today = Date.today()
+        invoices = self.env["account.move"].search_count([("partner_id", "=", self.employer_a.id)])
+        with self.assertRaisesRegex(UserError, "public administration"):
+            self.fund_c2._invoice_employer(today.replace(day=1), today)
+        self.assertEqual(self.env["account.move"].search_count([("partner_id", "=", self.employer_a.id)]), invoices)
+        self.fund_c2.write(
+            {
+                "employer_order_type": "purchase_order",
+                "employer_order_ref": "Det. 12/2026",
+                "employer_order_date": today,
+                "employer_cig": "Z1234567890",
+            }
+        )
+        invoice = self.fund_c2._invoice_employer(today.replace(day=1), today)
+        self.assertEqual(invoice.fiscal_position_id, split)
+        self.assertEqual(invoice.invoice_line_ids.tax_ids, split.map_tax(vat_22))
+        self.assertAlmostEqual(invoice.amount_untaxed, 500.0)
+        self.assertAlmostEqual(invoice.amount_residual, 500.0, msg="the administration pays the VAT to the State")
+        # The document's total includes the VAT, which the administration pays to the State.
+        tree = self._assert_valid_fatturapa(invoice, document_total=610.0)
+        self.assertEqual(tree.findtext(".//DatiTrasmissione/CodiceDestinatario"), "UFABCD")
+        self.assertEqual(tree.findtext(".//DatiRiepilogo/EsigibilitaIVA"), "S")
+        self.assertEqual(tree.findtext(".//DatiOrdineAcquisto/IdDocumento"), "Det. 12/2026")
+        self.assertEqual(tree.findtext(".//DatiOrdineAcquisto/CodiceCIG"), "Z1234567890")
         self.assertBooksMatch()
 
     def test_fringe_benefits_are_not_invoiced_to_the_employer(self):
