@@ -70,7 +70,8 @@ class WelfareWebsiteSale(WebsiteSale):
         values = super()._get_additional_extra_shop_values(values, **post)
         values.update(
             {
-                "welfare_ambits": request.env["welfare.ambit"].sudo().search_fetch([], ["name"]),
+                # (id, name) pairs, cached: no query per page.
+                "welfare_ambits": request.env["welfare.ambit"]._welfare_shop_ambits(),
                 "welfare_filters": {key: post.get(key) for key in WELFARE_FILTERS},
                 "welfare_certification_kinds": self._welfare_certification_kinds(),
             }

@@ -1,3 +1,4 @@
+from . import welfare_ambit
 from . import welfare_service_category
 from . import welfare_convention
 from . import res_partner

@@ -133,17 +133,26 @@ class ProductTemplate(models.Model):
     # ------------------------------------------------------------------
     @api.depends("welfare_certification_ids.is_expired", "welfare_provider_id.welfare_certification_ids.is_expired")
     def _compute_welfare_all_certification_ids(self):
-        # One read of the certifications for the whole batch (a shop page), not one per
-        # listing: the valid ones, then each listing's share of them.
-        everything = (
-            self.welfare_certification_ids | self.welfare_provider_id.commercial_partner_id.welfare_certification_ids
+        # One search for the whole batch (a shop page), not one per listing: the valid
+        # certifications of the listings' providers and of the listings themselves, with
+        # what the badges show (one query, where reading the providers' certifications
+        # and then their expiry took two), then each listing's share of them.
+        holders = self.welfare_provider_id.commercial_partner_id._origin
+        valid = self.env["welfare.certification"].search_fetch(
+            [
+                ("is_expired", "=", False),
+                "|",
+                ("partner_id", "in", holders.ids),
+                ("id", "in", self.welfare_certification_ids._origin.ids),
+            ],
+            ["name", "kind", "issuer", "partner_id"],
         )
-        valid = everything.filtered(lambda c: not c.is_expired)
+        by_holder = valid.grouped("partner_id")
         for template in self:
-            template.welfare_all_certification_ids = (
-                template.welfare_certification_ids
-                | template.welfare_provider_id.commercial_partner_id.welfare_certification_ids
-            ) & valid
+            holder = template.welfare_provider_id.commercial_partner_id._origin
+            template.welfare_all_certification_ids = template.welfare_certification_ids.filtered(
+                lambda c: c._origin in valid
+            ) | by_holder.get(holder, valid.browse())
 
     @api.depends(
         "welfare_provider_id.is_welfare_producer",
@@ -185,13 +194,17 @@ class ProductTemplate(models.Model):
     @api.depends("welfare_is_km0", "welfare_provider_id")
     def _compute_welfare_km0_rule(self):
         max_km = self._welfare_km0_max_distance()
+        ambit_names = dict(self.env["welfare.ambit"]._welfare_shop_ambits())
         for template in self:
             reason = template._welfare_km0_reason(max_km) if template.welfare_is_km0 else None
             if not reason:
                 template.welfare_km0_rule = False
             elif reason[0] == "ambit":
+                # The shop's cached names: no read of the ambits on a shop page.
+                ambit = reason[1]
                 template.welfare_km0_rule = self.env._(
-                    "Km 0: made by a producer in the %(ambit)s ambit of the network.", ambit=reason[1].name
+                    "Km 0: made by a producer in the %(ambit)s ambit of the network.",
+                    ambit=ambit_names.get(ambit.id) or ambit.name,
                 )
             else:
                 template.welfare_km0_rule = self.env._(

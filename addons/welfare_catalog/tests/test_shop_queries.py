@@ -59,3 +59,21 @@ class TestShopQueries(WelfareCatalogCommon, HttpCase):
             with self.subTest(url=url):
                 self.assertEqual(text.count("oe_product_cart"), 20, "a full page of 20")
                 self.assertEqual(queries, before[url], f"{url}: more queries with 60 more listings")
+
+    def test_cached_ambits_follow_every_change(self):
+        """The shop's ambits are cached (issue #11): a new, renamed, translated or archived
+        ambit shows on the next page, in the visitor's language."""
+        Ambit = self.env["welfare.ambit"].with_context(lang="it_IT")
+        self.assertIn((self.ambit_vc.id, self.ambit_vc.name), Ambit._welfare_shop_ambits())
+        new = Ambit.create({"name": "Alto Sebino", "code": "AS", "sequence": 99})
+        self.assertEqual(Ambit._welfare_shop_ambits()[-1], (new.id, "Alto Sebino"))
+        new.name = "Alto Sebino e Val Borlezza"
+        self.assertIn((new.id, "Alto Sebino e Val Borlezza"), Ambit._welfare_shop_ambits())
+        new.update_field_translations("name", {"it_IT": "Alto Sebino - Val Borlezza"})
+        self.assertIn((new.id, "Alto Sebino - Val Borlezza"), Ambit._welfare_shop_ambits())
+        new.active = False
+        self.assertNotIn(new.id, dict(Ambit._welfare_shop_ambits()))
+        self.authenticate(None, None)
+        page = self.url_open("/shop")
+        self.assertIn(f'<option value="{self.ambit_vc.id}"', page.text)
+        self.assertNotIn(f'<option value="{new.id}"', page.text)
