@@ -105,7 +105,12 @@ class SaleOrder(models.Model):
         return (
             self.env["payment.provider"]
             .sudo()
-            .search([("code", "=", "welfare"), ("company_id", "=", self.company_id.id)], limit=1)
+            .search_fetch(
+                [("code", "=", "welfare"), ("company_id", "=", self.company_id.id)],
+                # With what the welfare transactions read of it (one query, not two).
+                ["code", "state", "company_id", "name"],
+                limit=1,
+            )
         )
 
     def _welfare_apply_credit(self, confirm=True):
@@ -177,7 +182,9 @@ class SaleOrder(models.Model):
         # An authorised hold is not a payment yet: nothing for the post-processing to do
         # (no confirmation e-mail for a cart that can still change).
         txs.is_post_processed = True
-        order.invalidate_recordset(["amount_paid", "transaction_ids", "welfare_amount"])
+        # The new transactions are in the order's transaction_ids already (the ORM adds
+        # created records to the inverse many2many): only what is computed from them.
+        order.invalidate_recordset(["amount_paid", "welfare_amount"])
         if confirm and order._is_confirmation_amount_reached():
             order.with_context(welfare_voucher_locked=vouchers).action_confirm()
             order._welfare_queue_confirmation_mail()
@@ -192,12 +199,14 @@ class SaleOrder(models.Model):
         """The order's confirmation e-mail, queued as Odoo's sale_async_emails queues order
         e-mails: the order keeps it pending and Odoo's job, woken up now, renders it (with
         the order's PDF) and sends it. The checkout waits for neither."""
-        job = self.env.ref("sale_async_emails.cron", raise_if_not_found=False)
-        if not job:
+        # The job's id from the registry's cache of XML ids (env.ref would also query that
+        # the record still exists; deleting a record deletes its XML id).
+        job_id = self.env["ir.model.data"]._xmlid_to_res_id("sale_async_emails.cron", raise_if_not_found=False)
+        if not job_id:
             return self._send_order_confirmation_mail()
         for order in self:
             order.pending_email_template_id = order._get_confirmation_template()
-        job._trigger()
+        self.env["ir.cron"].browse(job_id)._trigger()
 
     def _send_payment_succeeded_for_order_mail(self):
         """One e-mail per checkout: an order that welfare credit paid and confirmed in the

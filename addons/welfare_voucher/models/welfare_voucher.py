@@ -156,8 +156,15 @@ class WelfareVoucher(models.Model):
 
     @api.depends("balance", "move_ids.move_type")
     def _compute_state(self):
+        # The kinds of line of the ledgers, in one query for the batch (a checkout, a
+        # redemption, the expiry job), not the ledger lines themselves.
+        kinds = dict(
+            self.env["welfare.voucher.move"]
+            .sudo()
+            ._read_group([("voucher_id", "in", self._origin.ids)], ["voucher_id"], ["move_type:array_agg"])
+        )
         for voucher in self:
-            types = set(voucher.move_ids.mapped("move_type"))
+            types = set(kinds.get(voucher._origin, ()) if voucher.id else voucher.move_ids.mapped("move_type"))
             if "cancel" in types:
                 voucher.state = "cancelled"
             elif "lapse" in types:
@@ -394,7 +401,22 @@ class WelfareVoucher(models.Model):
 
     @api.model
     def _worker_vouchers(self, worker):
-        return self.sudo().search([("worker_id", "=", worker.id), ("state", "=", "active")])
+        """The worker's active vouchers, with what a checkout reads of them (one query)."""
+        return self.sudo().search_fetch(
+            [("worker_id", "=", worker.id), ("state", "=", "active")],
+            [
+                "code",
+                "worker_id",
+                "fund_id",
+                "company_id",
+                "currency_id",
+                "value",
+                "balance",
+                "state",
+                "date_start",
+                "date_end",
+            ],
+        )
 
     # ------------------------------------------------------------------
     # ledger operations
