@@ -1,7 +1,7 @@
 """Loopback load test of the worker's path with welfare credit (issue 11).
 
 Usage: PYTHONPATH=$ODOO_SRC python tools/load.py [--users 20] [--seconds 90] [--workers 4]
-       <odoo options> -d <database>
+       [--compare] <odoo options> -d <database>
 (`make load` runs it on a throw-away copy of a fresh install: see tools/load.sh).
 
 On the database it creates (and commits) ``--users`` workers of the demo's first member,
@@ -155,10 +155,11 @@ def start_server(workers):
 class Worker(threading.Thread):
     """One phone: a session of one worker, looping over the path until the deadline."""
 
-    def __init__(self, base, login, product_id, listing_url, deadline, timings, errors):
+    def __init__(self, base, login, product_id, listing_url, deadline, timings, errors, credit=True):
         super().__init__(daemon=True)
         self.base, self.login, self.product_id, self.listing_url = base, login, product_id, listing_url
         self.deadline, self.timings, self.errors = deadline, timings, errors
+        self.credit = credit  # False: the same shop pages without the welfare steps
         self.http = requests.Session()
         self.http.headers["User-Agent"] = "Mozilla/5.0 (Linux; Android 14; Pixel 8) welfare-load"
 
@@ -198,6 +199,8 @@ class Worker(threading.Thread):
             )
             self.timed("cart", "GET", "/shop/cart")
             page = self.timed("payment page", "GET", "/shop/payment")
+            if not self.credit:
+                continue
             token = self.csrf(page)
             self.timed("apply credit", "POST", "/shop/welfare/apply", data={"csrf_token": token})
             page = self.timed("payment page", "GET", "/shop/payment")
@@ -233,6 +236,12 @@ def main(argv):
     parser.add_argument("--seconds", type=int, default=90, help="how long they browse (default 90)")
     parser.add_argument("--workers", type=int, default=4, help="Odoo worker processes (default 4)")
     parser.add_argument("--credit", type=float, default=200.0, help="each worker's voucher (default 200)")
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="first the same load on the shop path without the welfare steps (shop, listing, add to cart, cart, "
+        "payment page), then the welfare path: two tables from one run",
+    )
     args, odoo_args = parser.parse_known_args(argv)
     config.parse_config(odoo_args)
     odoo.netsvc.init_logger()
@@ -247,14 +256,20 @@ def main(argv):
         # Every worker process loads the registry before the clock starts.
         for _round in range(args.workers * 2):
             requests.get(f"{base}/shop", timeout=300)
-        timings = {action: [] for action in ACTIONS}
-        errors = dict.fromkeys((*ACTIONS, "login"), 0)
-        deadline = time.monotonic() + args.seconds
-        threads = [Worker(base, login, product, listing_url, deadline, timings, errors) for login, product in logins]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=args.seconds + 300)
+        runs = []
+        for credit in (False, True) if args.compare else (True,):
+            timings = {action: [] for action in ACTIONS}
+            errors = dict.fromkeys((*ACTIONS, "login"), 0)
+            deadline = time.monotonic() + args.seconds
+            threads = [
+                Worker(base, login, product, listing_url, deadline, timings, errors, credit=credit)
+                for login, product in logins
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=args.seconds + 300)
+            runs.append((credit, timings, errors))
     finally:
         proc.terminate()
         try:
@@ -264,18 +279,24 @@ def main(argv):
     with open(log_name, errors="replace") as log:
         tracebacks = sum("Traceback" in line for line in log)
     os.unlink(log_name)
-    total = sum(len(values) for values in timings.values())
-    print(
-        f"\nLoad on {config['db_name']}: {args.users} workers, {args.seconds} s, --workers {args.workers}, "
-        f"{date.today()}; {total} requests, {sum(errors.values())} errors, {tracebacks} tracebacks in the server log"
-    )
-    print(f"{'page or action':<16} {'requests':>9} {'errors':>7} {'p50 s':>7} {'p95 s':>7} {'max s':>7}")
-    every = [value for values in timings.values() for value in values]
-    for action, values in (*timings.items(), ("all", every)):
+    failed = 0
+    for credit, timings, errors in runs:
+        total = sum(len(values) for values in timings.values())
+        failed += sum(errors.values())
+        path = "the welfare path" if credit else "the same shop path without the welfare steps"
         print(
-            f"{action:<16} {len(values):>9} {errors.get(action, sum(errors.values()) if action == 'all' else 0):>7} "
-            f"{percentile(values, 0.5):>7.2f} {percentile(values, 0.95):>7.2f} {max(values, default=0):>7.2f}"
+            f"\nLoad on {config['db_name']}, {path}: {args.users} workers, {args.seconds} s, --workers "
+            f"{args.workers}, {date.today()}; {total} requests, {sum(errors.values())} errors"
         )
+        print(f"{'page or action':<16} {'requests':>9} {'errors':>7} {'p50 s':>7} {'p95 s':>7} {'max s':>7}")
+        every = [value for values in timings.values() for value in values]
+        for action, values in (*((a, v) for a, v in timings.items() if v), ("all", every)):
+            wrong = sum(errors.values()) if action == "all" else errors.get(action, 0)
+            print(
+                f"{action:<16} {len(values):>9} {wrong:>7} "
+                f"{percentile(values, 0.5):>7.2f} {percentile(values, 0.95):>7.2f} {max(values, default=0):>7.2f}"
+            )
+    print(f"\n{tracebacks} tracebacks in the server log")
     with registry.cursor() as cr:
         checks = money_checks(cr)
         cr.execute(
@@ -288,7 +309,7 @@ def main(argv):
         print(f"credit held on a cart {cr.fetchone()[0]} times (one welfare transaction each)")
     for what, offending in checks:
         print(f"money: {what}: {'ok' if not offending else f'{offending} vouchers wrong'}")
-    return 0 if not tracebacks and not sum(errors.values()) and not any(o for _w, o in checks) else 1
+    return 0 if not tracebacks and not failed and not any(o for _w, o in checks) else 1
 
 
 if __name__ == "__main__":
