@@ -12,6 +12,13 @@ class PaymentTransaction(models.Model):
         self.sale_order_ids._welfare_reconcile_invoices()
         return result
 
+    def _invoice_sale_orders(self):
+        """Single-purpose welfare credit paid lines that are the employer's: its payment
+        never invoices the worker (a final or a down-payment invoice) nor becomes one of
+        the worker's invoice's payments; the other payments of the order do."""
+        single_purpose = self.sale_order_ids._welfare_single_purpose_transactions()
+        return super(PaymentTransaction, self - single_purpose)._invoice_sale_orders()
+
     def _log_received_message(self):
         """A welfare hold that the same step captures (the credit pays what confirming the
         order needs) is logged once, when it is done: its authorisation is logged only

@@ -423,8 +423,34 @@ class SaleOrder(models.Model):
         """The welfare payments of single-purpose credit (and their refunds): they paid
         lines that are the employer's, settled by the recharge's clearing entry
         (welfare.fund._invoice_employer), never by an invoice to the worker."""
-        moves = self.sudo().welfare_move_ids.filtered(lambda m: m.fund_id.payment_mode == "full_value")
-        return self.sudo().transaction_ids.filtered(lambda t: (t.source_transaction_id or t) in moves.transaction_id)
+        moves = self.sudo().welfare_move_ids.filtered("transaction_id")
+        single_purpose = moves.filtered(lambda m: m.fund_id.payment_mode == "full_value")
+        # A payment made when one welfare payment paid all the credit of a cart (it paid
+        # other credit too) is not one of them: it settles the worker's invoice as before.
+        paid_by = single_purpose.transaction_id - (moves - single_purpose).transaction_id
+        return self.sudo().transaction_ids.filtered(lambda t: (t.source_transaction_id or t) in paid_by)
+
+    def _generate_downpayment_invoices(self):
+        """A down payment invoices the worker for what the worker's means paid, never
+        for single-purpose credit: it paid lines that are the employer's (DPR 633/72
+        art. 6-ter; welfare.fund._invoice_employer)."""
+        others = self.browse()
+        invoices = self.env["account.move"]
+        for order in self:
+            single_purpose = order._welfare_single_purpose_transactions().filtered(
+                lambda t: t.state in ("authorized", "done")
+            )
+            if not single_purpose:
+                others |= order
+                continue
+            amount = order.currency_id.round(order.amount_paid - sum(single_purpose.mapped("amount")))
+            if order.currency_id.compare_amounts(amount, 0) <= 0:
+                continue
+            wizard = order.env["sale.advance.payment.inv"].create(
+                {"sale_order_ids": order, "advance_payment_method": "fixed", "fixed_amount": amount}
+            )
+            invoices |= wizard._create_invoices(order)
+        return invoices | super(SaleOrder, others)._generate_downpayment_invoices()
 
     def _prepare_invoice(self):
         """The worker's invoice is paid by everything but single-purpose credit (Odoo

@@ -599,13 +599,21 @@ class WelfareFund(models.Model):
             "invoice_line_ids": lines,
             "welfare_deferred_invoice": True,
         }
-        if employer._l10n_it_edi_is_public_administration():
+        if employer.commercial_partner_id._l10n_it_edi_is_public_administration():
             if not (self.employer_order_type and self.employer_order_ref):
                 raise UserError(
                     self.env._(
                         "%(employer)s is a public administration: give the order, contract or agreement by "
-                        "which it buys this welfare (and its CIG) on the fund %(fund)s before invoicing it.",
+                        "which it buys this welfare (and its CIG, when it has one) on the fund %(fund)s before "
+                        "invoicing it.",
                         employer=employer.name,
+                        fund=self.name,
+                    )
+                )
+            if self.employer_order_date and self.employer_order_date > date_to:
+                raise UserError(
+                    self.env._(
+                        "The employer's order on the fund %(fund)s is dated after the invoice: check its date.",
                         fund=self.name,
                     )
                 )

@@ -288,9 +288,14 @@ class WelfareVoucherMove(models.Model):
         voucher_of = {voucher.id: voucher for voucher in vouchers}
         provider_ids = {vals["provider_id"] for vals in vals_list if vals.get("provider_id")}
         provider_of = {provider.id: provider for provider in self.env["res.partner"].sudo().browse(provider_ids)}
-        # The currency first: the ORM rounds the amount with the currency it finds in the
-        # values before it (or reads it back from the database, one query per batch).
-        vals_list = [{"currency_id": voucher_of[vals["voucher_id"]].currency_id.id, **vals} for vals in vals_list]
+        # Always the voucher's currency, and first: the ORM puts the new line's values in
+        # its cache in this order, and rounding the amount reads the currency from there
+        # (or from the database, one query per batch, when it comes after).
+        vals_list = [
+            {"currency_id": voucher_of[vals["voucher_id"]].currency_id.id}
+            | {key: value for key, value in vals.items() if key != "currency_id"}
+            for vals in vals_list
+        ]
         for vals in vals_list:
             if vals.get("move_type") == "redeem" and vals["voucher_id"] in full_value:
                 vals["service_voucher_number"] = sequence.next_by_code("welfare.service.voucher")

@@ -335,6 +335,26 @@ class TestWelfareAccounting(WelfareVoucherCommon):
         self.assertFalse(receivable.filtered(lambda l: not l.reconciled), "no open item on the worker")
         self.assertBooksMatch()
 
+    def test_down_payment_never_invoices_single_purpose_credit_to_the_worker(self):
+        """DPR 633/72 art. 6-ter (docs/fiscal-model.md, flow b): a cart confirmed on a
+        prepayment, paid by single-purpose credit (the employer's line) and by a grant
+        (multi-purpose): the worker's down payment is what the grant paid, once, never
+        the employer's share; the employer is invoiced for its line."""
+        self._make_e_invoicing_ready()
+        self.env["ir.config_parameter"].sudo().set_param("sale.automatic_invoice", True)
+        self.issue(self.fund_c2, self.worker_a, 700.0)
+        self.issue(self.fund_grant, self.worker_a, 100.0)
+        order = self.cart(self.worker_a, (self.listing_nido, 1), (self.listing_nido, 1))
+        order.write({"require_payment": True, "prepayment_percent": 0.5})
+        order._welfare_apply_credit()
+        self.assertEqual(order.state, "sale", "610 + 100 paid of 1,220: the prepayment is reached")
+        self.assertEqual(len(order.invoice_ids), 1, "one down payment, not one per welfare payment")
+        self.assertAlmostEqual(order.invoice_ids.amount_total, 100.0)
+        today = Date.today()
+        invoice = self.fund_c2._invoice_employer(today.replace(day=1), today)
+        self.assertAlmostEqual(invoice.amount_total, 610.0)
+        self.assertBooksMatch()
+
     def test_public_administration_employer_pays_by_split_payment_against_its_order(self):
         """DPR 633/72 art. 17-ter and L. 136/2010 art. 3 (docs/fiscal-model.md, flow f): a
         public administration that recharges its employer welfare gets a FatturaPA at its
