@@ -326,17 +326,18 @@ class Bench:
         with Meter(env) as meter:
             cr.execute(
                 SQL(
-                    """INSERT INTO welfare_voucher (code, worker_id, employer_id, fund_id, company_id, value,
-                                                    balance, state, date_start, date_end, reminder_sent,
+                    """INSERT INTO welfare_voucher (code, worker_id, employer_id, fund_id, company_id, currency_id,
+                                                    value, balance, state, date_start, date_end, reminder_sent,
                                                     create_uid, write_uid, create_date, write_date)
                        SELECT 'BENCH-' || w.id || '-' || md5(random()::text), w.id, %(employer)s, %(fund)s,
-                              %(company)s, %(amount)s, %(amount)s, 'active', %(start)s, %(end)s, false,
+                              %(company)s, %(currency)s, %(amount)s, %(amount)s, 'active', %(start)s, %(end)s, false,
                               %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
                          FROM unnest(%(workers)s::int[]) AS w(id)
                     RETURNING id, worker_id""",
                     employer=self.employer.id,
                     fund=self.fund.id,
                     company=env.company.id,
+                    currency=self.fund.currency_id.id,
                     amount=self.amount,
                     start=self.today,
                     end=self.today + timedelta(days=180),
@@ -349,10 +350,10 @@ class Bench:
                 SQL(
                     """INSERT INTO welfare_voucher_move (voucher_id, move_type, amount, date, user_id, reason_code,
                                                          reason_params, fund_id, worker_id, employer_id, company_id,
-                                                         create_uid, write_uid, create_date, write_date)
+                                                         currency_id, create_uid, write_uid, create_date, write_date)
                        SELECT v.id, 'issue', %(amount)s, %(today)s, %(uid)s, 'note', '{"note": "Bench"}'::jsonb,
                               %(fund)s, v.worker_id,
-                              %(employer)s, %(company)s, %(uid)s, %(uid)s,
+                              %(employer)s, %(company)s, %(currency)s, %(uid)s, %(uid)s,
                               now() at time zone 'UTC', now() at time zone 'UTC'
                          FROM unnest(%(ids)s::int[], %(workers)s::int[]) AS v(id, worker_id)""",
                     amount=self.amount,
@@ -361,6 +362,7 @@ class Bench:
                     fund=self.fund.id,
                     employer=self.employer.id,
                     company=env.company.id,
+                    currency=self.fund.currency_id.id,
                     ids=[row[0] for row in rows],
                     workers=[row[1] for row in rows],
                 )
