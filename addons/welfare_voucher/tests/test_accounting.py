@@ -335,6 +335,33 @@ class TestWelfareAccounting(WelfareVoucherCommon):
         self.assertFalse(receivable.filtered(lambda l: not l.reconciled), "no open item on the worker")
         self.assertBooksMatch()
 
+    def test_payment_of_both_kinds_of_credit_made_before_the_split_still_pays_the_workers_invoice(self):
+        """DPR 633/72 art. 6-quater (docs/fiscal-model.md, flow b): a cart paid before
+        single-purpose credit had a payment of its own (one welfare payment for both
+        kinds of credit) keeps its worker's invoice paid, as it was then."""
+        self._make_e_invoicing_ready()
+        self.env["ir.config_parameter"].sudo().set_param("sale.automatic_invoice", True)
+        self.issue(self.fund_c2, self.worker_a, 700.0)
+        self.issue(self.fund_grant, self.worker_a, 700.0)
+        order = self.cart(self.worker_a, (self.listing_nido, 1), (self.listing_nido, 1))
+        txs = order._welfare_apply_credit(confirm=False)
+        self.assertEqual(len(txs), 2)
+        # As the suite did before: one welfare payment holds all the credit of the cart.
+        first, second = txs.sorted("id")
+        self.env.cr.execute(
+            "UPDATE welfare_voucher_hold SET transaction_id = %s WHERE sale_order_id = %s", (first.id, order.id)
+        )
+        self.env.cr.execute("UPDATE payment_transaction SET amount = %s WHERE id = %s", (1220.0, first.id))
+        self.env.cr.execute("DELETE FROM sale_order_transaction_rel WHERE transaction_id = %s", (second.id,))
+        self.env.invalidate_all()
+        order.action_confirm()
+        first._post_process()
+        self.assertEqual(order.state, "sale")
+        self.assertFalse(order._welfare_single_purpose_transactions(), "a payment of both kinds is not one")
+        invoice = order.invoice_ids
+        self.assertEqual(len(invoice.invoice_line_ids), 1, "the employer's line is not the worker's")
+        self.assertEqual(invoice.payment_state, "paid")
+
     def test_down_payment_never_invoices_single_purpose_credit_to_the_worker(self):
         """DPR 633/72 art. 6-ter (docs/fiscal-model.md, flow b): a cart confirmed on a
         prepayment, paid by single-purpose credit (the employer's line) and by a grant
