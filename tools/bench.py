@@ -862,6 +862,9 @@ def main(argv):
             cursors.append(cr)
         env = api.Environment(cursors[0], SUPERUSER_ID, {})
         stock_env = api.Environment(cursors[1], SUPERUSER_ID, {}) if args.stock_db else None
+        # The settlement of 100,000 uses depends on them (see README, "Benchmark").
+        cursors[0].execute("SELECT current_setting('shared_buffers'), current_setting('max_wal_size')")
+        buffers, wal = cursors[0].fetchone()
         for index, n in enumerate(int(value) for value in args.n.split(",")):
             print(f"N = {n:,} on {dbname}", file=sys.stderr, flush=True)
             benches.append(run_bench(env, n, args, stock_env, pages=not index))
@@ -876,7 +879,7 @@ def main(argv):
     print_table(
         benches,
         f"Benchmark on {dbname}{f' (stock shop on {args.stock_db})' if args.stock_db else ''}, "
-        f"code {revision or '?'}, {date.today()} "
+        f"code {revision or '?'}, {date.today()}, PostgreSQL shared_buffers {buffers}, max_wal_size {wal} "
         f"(one transaction per N, rolled back{f'; {len(commits)} commits asked by jobs, skipped' if commits else ''})",
     )
 
