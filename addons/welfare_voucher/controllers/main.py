@@ -29,7 +29,10 @@ class WelfareVoucherWebsiteSale(WebsiteSale):
         if order.state == "sale":
             request.session["__website_sale_last_tx_id"] = txs[-1:].id
             return request.redirect("/shop/payment/validate")
-        return request.redirect("/shop/payment")
+        # The credit is held, the rest is to pay: the payment page at once, not a redirect
+        # to it (one request instead of two on a phone, issue #11). Sent again, the form
+        # holds the same credit again.
+        return self.shop_payment()
 
     @http.route(["/shop/welfare/remove"], type="http", auth="user", website=True, methods=["POST"])
     def welfare_remove(self, **post):
