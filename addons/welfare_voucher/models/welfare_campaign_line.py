@@ -116,9 +116,9 @@ class WelfareCampaignLine(models.Model):
         c3_year = campaign.c3_year if fund.apply_c3_ceiling else 0
         # Each voucher is created with its "issue" ledger line and the values its stored
         # computed columns take (a new voucher's balance is its value, its state active;
-        # the copied columns are the worker's and the fund's): they are in the INSERT, and
-        # when the ORM computes them again for the batch it finds the same values and
-        # writes nothing: the rows just inserted are never UPDATEd.
+        # the copied columns are the worker's and the fund's; the line's are copied from
+        # the voucher by welfare.voucher.move.create): they are in the INSERT, never
+        # computed again nor UPDATEd (below).
         vouchers = (
             self.env["welfare.voucher"]
             .sudo()
@@ -148,9 +148,6 @@ class WelfareCampaignLine(models.Model):
                                     "reason_params": {"campaign": campaign.name},
                                     "date": day,
                                     "account_move_id": entry.id,
-                                    "fund_id": fund.id,
-                                    "worker_id": line.worker_id.id,
-                                    "company_id": company.id,
                                 }
                             )
                         ],
@@ -160,8 +157,8 @@ class WelfareCampaignLine(models.Model):
             )
         )
         # The stored computed columns are in the INSERT with the values their computation
-        # gives (tests/test_welfare_campaign.py checks it): nothing to compute again for
-        # the batch, whose ledger lines are read back otherwise.
+        # gives (tests/test_welfare_campaign.py checks it): not computed again for the
+        # batch, whose ledger lines would be read back to do it.
         for records, fnames in (
             (vouchers, ("employer_id", "company_id", "currency_id", "balance", "state")),
             (vouchers.move_ids, ("fund_id", "worker_id", "company_id")),
