@@ -384,7 +384,15 @@ class WelfareVoucher(models.Model):
                     # something else (a discount, another payment) already pays in part.
                     whole = key.price_total if isinstance(key, models.BaseModel) else amount
                     if (
-                        currency.compare_amounts(remaining, amount) != 0
+                        # DPR 633/72 art. 6-bis: a single-purpose voucher is one whose
+                        # VAT is known when it is issued; a shop line with no VAT is not
+                        # such a service (the employer's invoice could not carry it).
+                        (
+                            voucher.fund_id.payment_mode == "full_value"
+                            and isinstance(key, models.BaseModel)
+                            and not key.sudo().tax_id
+                        )
+                        or currency.compare_amounts(remaining, amount) != 0
                         or currency.compare_amounts(amount, whole) != 0
                         or currency.compare_amounts(balance, amount) < 0
                     ):
@@ -676,6 +684,17 @@ class WelfareVoucher(models.Model):
         service_taxes = self.env["account.tax"]
         if voucher.fund_id.payment_mode == "full_value":
             service_taxes = self.env["welfare.settlement.line"]._service_taxes_of(listing, category, voucher.company_id)
+            if not service_taxes:
+                # DPR 633/72 art. 6-bis: the VAT of a single-purpose voucher is known
+                # when it is issued; the employer is invoiced the service with it.
+                raise UserError(
+                    self.env._(
+                        "%(service)s has no VAT set by the network's back office: full-value credit pays only "
+                        "a service whose VAT is known (DPR 633/72 art. 6-bis). Ask the back office to review "
+                        "the listing.",
+                        service=listing.name,
+                    )
+                )
         move = voucher._redeem(
             amount,
             category,

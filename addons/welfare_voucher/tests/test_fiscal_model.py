@@ -300,6 +300,31 @@ class TestFiscalModel(WelfareVoucherCommon):
         nursery = order.order_line.filtered(lambda l: l.product_id == self.listing_nido.product_variant_id)
         self.assertFalse(order._welfare_plan().get(nursery))
 
+    def test_full_value_credit_pays_only_a_service_whose_vat_is_known(self):
+        """DPR 633/72 art. 6-bis: a single-purpose voucher is one whose VAT is known when it
+        is issued, and the employer is invoiced the service with that VAT (art. 6-ter). A
+        shop line without VAT, or a listing redeemed in person whose VAT the network cannot
+        tell, is not paid with full-value credit: no use is left without a document."""
+        voucher = self.issue(self.fund_c2, self.worker_a, 2000.0)
+        order = self.cart(self.worker_a, (self.listing_nido, 1))
+        self.assertTrue(order._welfare_plan().get(order.order_line))
+        order.order_line.tax_id = False
+        order.order_line.price_unit = 610.0
+        self.assertFalse(order._welfare_plan().get(order.order_line))
+        order.action_cancel()
+        # In person: a listing with two VAT rates names no single VAT for its voucher.
+        four = self.env["account.tax"].create(
+            {"name": "IVA 4% test", "amount": 4.0, "type_tax_use": "sale", "company_id": self.env.company.id}
+        )
+        self.listing_nido.sudo().taxes_id = self.tax_22 | four
+        price = self.listing_nido._welfare_redeem_price(self.provider, self.cat_nido)
+        with self.assertRaisesRegex(UserError, "no VAT set"):
+            self.env["welfare.voucher"]._redeem_at_provider(
+                voucher.code, self.provider, self.cat_nido, price, listing=self.listing_nido
+            )
+        self.assertEqual(voucher.balance, 2000.0)
+        self.assertFalse(voucher.move_ids.filtered(lambda m: m.move_type == "redeem"))
+
     def test_extended_cash_rule(self):
         """TUIR art. 51 c.1: what is made available by 12 January counts in the year before."""
         Voucher = self.env["welfare.voucher"]
