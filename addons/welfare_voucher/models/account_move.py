@@ -49,6 +49,25 @@ class AccountMove(models.Model):
             return "TD24"
         return super()._l10n_it_edi_get_document_type()
 
+    def _l10n_it_edi_get_values(self, pdf_values=None):
+        """An employer recharge's credit note may give back service vouchers recharged on
+        several earlier invoices (of several months): the FatturaPA names each of them in
+        DatiFattureCollegate (DPR 633/72 art. 26), not only the one it reverses."""
+        values = super()._l10n_it_edi_get_values(pdf_values=pdf_values)
+        if self.move_type == "out_refund":
+            origins = self._welfare_recharged_origins()
+            if len(origins) > 1:
+                values["reconciled_moves"] = (values["reconciled_moves"] | origins).sorted(
+                    lambda m: (m.invoice_date, m.name)
+                )
+        return values
+
+    def _welfare_recharged_origins(self):
+        """The employer invoices that recharged the uses this credit note gives back."""
+        self.ensure_one()
+        uses = self.env["welfare.voucher.move"].sudo().search([("recharge_invoice_id", "=", self.id)])
+        return uses.origin_move_id.recharge_invoice_id.filtered(lambda m: m.move_type == "out_invoice")
+
     def _welfare_set_stamp_duty(self):
         """Declare the stamp duty on the network's own draft invoices that need it."""
         for move in self.filtered(lambda m: m.state == "draft" and m.move_type in ("out_invoice", "out_refund")):

@@ -195,6 +195,36 @@ class TestWelfareAccounting(WelfareVoucherCommon):
         self.assertEqual(tree.findtext(".//DatiFattureCollegate/IdDocumento"), invoice.name)
         self.assertBooksMatch()
 
+    def test_credit_note_names_every_recharge_it_reverses(self):
+        """DPR 633/72 art. 26 (docs/fiscal-model.md, flow f): a credit note to the employer
+        that gives back service vouchers recharged on two earlier invoices refers to both
+        in the FatturaPA (DatiFattureCollegate), each use once."""
+        self._make_e_invoicing_ready()
+        today = Date.today()
+        first_day = today.replace(day=1)
+        price = self.listing_nido._welfare_redeem_price(self.provider, self.cat_nido)
+        invoices, uses = self.env["account.move"], self.env["welfare.voucher.move"]
+        for _month in range(2):
+            voucher = self.issue(self.fund_c2, self.worker_a, 700.0)
+            use = self.env["welfare.voucher"]._redeem_at_provider(
+                voucher.code, self.provider, self.cat_nido, price, listing=self.listing_nido
+            )
+            uses |= use
+            invoices |= self.fund_c2._invoice_employer(first_day, today)
+        self.assertEqual(len(invoices), 2)
+        self.assertEqual(uses.recharge_invoice_id, invoices)
+        for use in uses:
+            use._refund("note", reason_params={"note": "Servizio non erogato"})
+        note = self.fund_c2._invoice_employer(first_day, today)
+        self.assertEqual(note.move_type, "out_refund")
+        self.assertAlmostEqual(note.amount_total, 2 * price)
+        tree = self._assert_valid_fatturapa(note)
+        self.assertEqual(tree.findtext(".//DatiGeneraliDocumento/TipoDocumento"), "TD04")
+        self.assertEqual(
+            sorted(tree.xpath(".//DatiFattureCollegate/IdDocumento/text()")), sorted(invoices.mapped("name"))
+        )
+        self.assertBooksMatch()
+
     def test_recharge_of_exempt_services_declares_the_stamp_duty(self):
         """DPR 642/72 Tariff art. 13 n. 1 (docs/fiscal-model.md, flow f): an invoice with
         more than €77.47 exempt from VAT (here a nursery, DPR 633/72 art. 10 n. 21, Natura
