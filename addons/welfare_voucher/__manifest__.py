@@ -2,7 +2,7 @@
     "name": "Welfare Vouchers",
     "summary": "Welfare funds and nominative vouchers: campaigns, spending in the shop as a "
     "means of payment, redemption at providers, expiry",
-    "version": "18.0.1.6.0",
+    "version": "18.0.1.7.0",
     "category": "Accounting/Welfare",
     "license": "LGPL-3",
     "author": "Alleanza Val Cavallina - Basso Sebino",

@@ -141,8 +141,13 @@ class WelfareSettlement(models.Model):
 
     @api.depends("move_ids.amount", "line_ids.amount_total", "bill_ids", "commission_invoice_ids.amount_untaxed")
     def _compute_amounts(self):
+        redeemed = dict(
+            self.env["welfare.voucher.move"]
+            .sudo()
+            ._read_group([("settlement_id", "in", self.ids)], ["settlement_id"], ["amount:sum"])
+        )
         for settlement in self:
-            settlement.amount_redeemed = -sum(settlement.move_ids.mapped("amount"))
+            settlement.amount_redeemed = -redeemed.get(settlement, 0.0)
             settlement.amount_due = sum(settlement.line_ids.mapped("amount_total"))
             settlement.amount_commission = sum(settlement.commission_invoice_ids.mapped("amount_untaxed"))
             settlement.bill_count = len(settlement.bill_ids)
@@ -200,7 +205,8 @@ class WelfareSettlement(models.Model):
         )
         locked = {row[0] for row in self.env.cr.fetchall()}
         records.invalidate_recordset([column])
-        return records.filtered(lambda r: r.id in locked and not r[column])
+        # Only the ids: reading the records again would fetch every column of each.
+        return records.browse([record_id for record_id in records.ids if record_id in locked])
 
     def _provider_domain(self, field):
         return [(field, "in", self.provider_ids.ids)] if self.provider_ids else []
@@ -513,8 +519,8 @@ class WelfareSettlement(models.Model):
         # The service vouchers of this statement, per provider: {number: (provider, amount)}.
         vouchers = {
             move.service_voucher_number: (move.provider_id.commercial_partner_id, -move.amount)
-            for move in self.move_ids
-            if move.service_voucher_number and move.move_type == "redeem"
+            for move in self._service_voucher_moves()
+            if move.move_type == "redeem"
         }
         invoiced_vouchers = {}
         for bill in bills:
@@ -720,6 +726,20 @@ class WelfareSettlement(models.Model):
                 )
             )
 
+    def _service_voucher_moves(self):
+        """The uses of this settlement that are single-purpose service vouchers, with
+        what matching reads of them (a settlement may hold 100,000 uses: not all read)."""
+        self.ensure_one()
+        return (
+            self.env["welfare.voucher.move"]
+            .sudo()
+            .search_fetch(
+                [("settlement_id", "=", self.id), ("service_voucher_number", "!=", False)],
+                ["service_voucher_number", "provider_id", "category_id", "amount", "move_type", "currency_id"],
+                order="id",
+            )
+        )
+
     def _book_matched_bills(self):
         """Put each line of the providers' draft invoices on the statement's account:
         the account of the service voucher the line names, else the one account of its
@@ -729,16 +749,13 @@ class WelfareSettlement(models.Model):
         accounts, by_voucher = {}, {}
         for line in self.line_ids.filtered(lambda l: l.kind in INVOICED_KINDS):
             accounts.setdefault((line.provider_id, tax_key(line.tax_ids)), set()).add(line.account_id)
-        for move in self.move_ids.filtered("service_voucher_number"):
-            statement_line = self.line_ids.filtered(
-                lambda l, move=move: (
-                    l.kind == "service_voucher"
-                    and l.provider_id == move.provider_id.commercial_partner_id
-                    and l.category_id == move.category_id
-                )
-            )
-            if len(statement_line.account_id) == 1:
-                by_voucher[move.service_voucher_number] = statement_line.account_id
+        voucher_accounts = {}
+        for line in self.line_ids.filtered(lambda l: l.kind == "service_voucher" and l.account_id):
+            voucher_accounts.setdefault((line.provider_id, line.category_id), set()).add(line.account_id)
+        for move in self._service_voucher_moves():
+            candidates = voucher_accounts.get((move.provider_id.commercial_partner_id, move.category_id), set())
+            if len(candidates) == 1:
+                by_voucher[move.service_voucher_number] = next(iter(candidates))
         for bill in self.bill_ids.filtered(lambda b: b.state == "draft"):
             for bill_line in bill.invoice_line_ids.filtered(lambda l: l.display_type == "product"):
                 if is_out_of_scope(bill_line.tax_ids):

@@ -66,15 +66,19 @@ class WelfareVoucherMove(models.Model):
     worker_id = fields.Many2one(related="voucher_id.worker_id", store=True, index=True)
     employer_id = fields.Many2one("res.partner", string="Employer", readonly=True, index=True)
     company_id = fields.Many2one(related="voucher_id.company_id", store=True)
-    category_id = fields.Many2one("welfare.service.category", string="Service Category", readonly=True, index=True)
-    provider_id = fields.Many2one("res.partner", readonly=True, index=True)
+    category_id = fields.Many2one(
+        "welfare.service.category", string="Service Category", readonly=True, index="btree_not_null"
+    )
+    provider_id = fields.Many2one("res.partner", readonly=True, index="btree_not_null")
     # History is never rewritten: an order or line that the ledger names cannot be deleted.
-    sale_order_id = fields.Many2one("sale.order", string="Order", readonly=True, index=True, ondelete="restrict")
+    sale_order_id = fields.Many2one(
+        "sale.order", string="Order", readonly=True, index="btree_not_null", ondelete="restrict"
+    )
     sale_order_line_id = fields.Many2one(
         "sale.order.line", string="Order Line", readonly=True, index="btree_not_null", ondelete="restrict"
     )
-    transaction_id = fields.Many2one("payment.transaction", readonly=True, index=True)
-    origin_move_id = fields.Many2one("welfare.voucher.move", string="Refund of", readonly=True, index=True)
+    transaction_id = fields.Many2one("payment.transaction", readonly=True, index="btree_not_null")
+    origin_move_id = fields.Many2one("welfare.voucher.move", string="Refund of", readonly=True, index="btree_not_null")
     credit_note_id = fields.Many2one(
         "account.move",
         string="Credit Note",
@@ -124,9 +128,13 @@ class WelfareVoucherMove(models.Model):
     )
     # --- books -------------------------------------------------------------
     account_move_id = fields.Many2one("account.move", string="Journal Entry", readonly=True, index=True)
-    settlement_id = fields.Many2one("welfare.settlement", readonly=True, index=True)
+    settlement_id = fields.Many2one("welfare.settlement", readonly=True, index="btree_not_null")
     recharge_invoice_id = fields.Many2one(
-        "account.move", string="Employer Recharge", readonly=True, index=True, help="Invoice to the employer."
+        "account.move",
+        string="Employer Recharge",
+        readonly=True,
+        index="btree_not_null",
+        help="Invoice to the employer.",
     )
     # --- reporting dimensions (for pivots, exports and the funder's statement) ---
     # History does not change: they are written once, from the worker and the provider
