@@ -144,10 +144,10 @@ class WelfareSettlement(models.Model):
         redeemed = dict(
             self.env["welfare.voucher.move"]
             .sudo()
-            ._read_group([("settlement_id", "in", self.ids)], ["settlement_id"], ["amount:sum"])
+            ._read_group([("settlement_id", "in", self._origin.ids)], ["settlement_id"], ["amount:sum"])
         )
         for settlement in self:
-            settlement.amount_redeemed = -redeemed.get(settlement, 0.0)
+            settlement.amount_redeemed = -redeemed.get(settlement._origin, 0.0)
             settlement.amount_due = sum(settlement.line_ids.mapped("amount_total"))
             settlement.amount_commission = sum(settlement.commission_invoice_ids.mapped("amount_untaxed"))
             settlement.bill_count = len(settlement.bill_ids)
@@ -730,11 +730,14 @@ class WelfareSettlement(models.Model):
         """The uses of this settlement that are single-purpose service vouchers, with
         what matching reads of them (a settlement may hold 100,000 uses: not all read)."""
         self.ensure_one()
+        if not self._origin.id:
+            return self.env["welfare.voucher.move"]  # a settlement not saved yet holds none
         return (
             self.env["welfare.voucher.move"]
             .sudo()
             .search_fetch(
-                [("settlement_id", "=", self.id), ("service_voucher_number", "!=", False)],
+                # The saved settlement's (a form being edited holds a new record).
+                [("settlement_id", "=", self._origin.id), ("service_voucher_number", "!=", False)],
                 ["service_voucher_number", "provider_id", "category_id", "amount", "move_type", "currency_id"],
                 order="id",
             )

@@ -385,12 +385,13 @@ class WelfareVoucher(models.Model):
                     whole = key.price_total if isinstance(key, models.BaseModel) else amount
                     if (
                         # DPR 633/72 art. 6-bis: a single-purpose voucher is one whose
-                        # VAT is known when it is issued; a shop line with no VAT is not
-                        # such a service (the employer's invoice could not carry it).
+                        # VAT is known when it is issued; a shop line without exactly one
+                        # VAT is not such a service (the employer's invoice, one VAT per
+                        # line in the FatturaPA, could not carry it).
                         (
                             voucher.fund_id.payment_mode == "full_value"
                             and isinstance(key, models.BaseModel)
-                            and not key.sudo().tax_id
+                            and len(key.sudo().tax_id) != 1
                         )
                         or currency.compare_amounts(remaining, amount) != 0
                         or currency.compare_amounts(amount, whole) != 0
@@ -689,9 +690,9 @@ class WelfareVoucher(models.Model):
                 # when it is issued; the employer is invoiced the service with it.
                 raise UserError(
                     self.env._(
-                        "%(service)s has no VAT set by the network's back office: full-value credit pays only "
-                        "a service whose VAT is known (DPR 633/72 art. 6-bis). Ask the back office to review "
-                        "the listing.",
+                        "%(service)s has no single VAT rate set by the network's back office: full-value credit "
+                        "pays only a service whose VAT is known (DPR 633/72 art. 6-bis). Ask the back office to "
+                        "review the listing.",
                         service=listing.name,
                     )
                 )

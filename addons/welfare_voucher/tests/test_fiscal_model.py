@@ -311,14 +311,17 @@ class TestFiscalModel(WelfareVoucherCommon):
         order.order_line.tax_id = False
         order.order_line.price_unit = 610.0
         self.assertFalse(order._welfare_plan().get(order.order_line))
-        order.action_cancel()
-        # In person: a listing with two VAT rates names no single VAT for its voucher.
+        # Two VAT rates on one line: no single VAT either.
         four = self.env["account.tax"].create(
             {"name": "IVA 4% test", "amount": 4.0, "type_tax_use": "sale", "company_id": self.env.company.id}
         )
+        order.order_line.tax_id = self.tax_22 | four
+        self.assertFalse(order._welfare_plan().get(order.order_line))
+        order.action_cancel()
+        # In person: a listing with two VAT rates names no single VAT for its voucher.
         self.listing_nido.sudo().taxes_id = self.tax_22 | four
         price = self.listing_nido._welfare_redeem_price(self.provider, self.cat_nido)
-        with self.assertRaisesRegex(UserError, "no VAT set"):
+        with self.assertRaisesRegex(UserError, "no single VAT rate"):
             self.env["welfare.voucher"]._redeem_at_provider(
                 voucher.code, self.provider, self.cat_nido, price, listing=self.listing_nido
             )
