@@ -112,7 +112,9 @@ class Meter:
         # A checkpoint of PostgreSQL (max_wal_size reached, by this block or the rows
         # before it) writes the shared buffers out and makes the next writes log whole
         # pages: the row's time then includes it. Marked in the table, not hidden.
-        self.checkpointed = self._checkpoints() != self.checkpoints
+        # Not read after a failed block: its transaction may be aborted, and the block's
+        # own error is what the table reports.
+        self.checkpointed = exc[0] is None and self._checkpoints() != self.checkpoints
         return False
 
     def _checkpoints(self):
@@ -850,7 +852,8 @@ def print_table(benches, header):
     ):
         print()
         print(
-            "¹ PostgreSQL made a checkpoint during this row (max_wal_size reached): its time includes writing "
+            "¹ PostgreSQL made a checkpoint during this row (max_wal_size reached, or checkpoint_timeout): its "
+            "time includes writing "
             "the shared buffers out and whole-page logging after it. Raise max_wal_size (docker-compose.yml: "
             "4GB) or compare rows without the mark."
         )
