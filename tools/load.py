@@ -202,8 +202,9 @@ class Worker(threading.Thread):
             if not self.credit:
                 continue
             token = self.csrf(page)
-            self.timed("apply credit", "POST", "/shop/welfare/apply", data={"csrf_token": token})
-            page = self.timed("payment page", "GET", "/shop/payment")
+            # Applying the credit answers with the payment page itself (the phone shows
+            # it, never asks for it again); taking the credit off is done from it.
+            page = self.timed("apply credit", "POST", "/shop/welfare/apply", data={"csrf_token": token})
             self.timed("remove credit", "POST", "/shop/welfare/remove", data={"csrf_token": self.csrf(page)})
             self.timed("my welfare", "GET", "/my/welfare")
 
