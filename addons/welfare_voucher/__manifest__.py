@@ -24,7 +24,6 @@
         "views/welfare_fund_views.xml",
         "views/welfare_voucher_views.xml",
         "views/welfare_settlement_views.xml",
-        "views/welfare_fund_advance_views.xml",
         "views/welfare_regulation_views.xml",
         "views/welfare_c3_ceiling_views.xml",
         "views/welfare_c3_declaration_views.xml",

@@ -30,14 +30,6 @@ class AccountMove(models.Model):
         help="A provider's bill the network drafted itself, before settlements were matched to the providers' "
         "own e-invoices: the settlement's own document.",
     )
-    welfare_fund_id = fields.Many2one(
-        "welfare.fund",
-        string="Welfare Fund",
-        readonly=True,
-        copy=False,
-        index="btree_not_null",
-        help="The fund whose employer's advance (provvista) this entry receives, uses or gives back.",
-    )
     welfare_deferred_invoice = fields.Boolean(
         string="Deferred Invoice (TD24)",
         readonly=True,

@@ -127,13 +127,6 @@ class WelfareFund(models.Model):
     )
     employer_cup = fields.Char(string="CUP", tracking=True, help="Codice Unico di Progetto, when the order has one.")
     target_worker_count = fields.Integer(string="Target Workers", help="Workers the funder expects to reach.")
-    advance_balance = fields.Monetary(
-        string="Employer's Advance",
-        compute="_compute_advance_balance",
-        help="What the employer advanced (provvista) for the services its workers will buy and the network has "
-        "not used yet on its invoices nor returned: a debt to the employer, outside VAT (docs/fiscal-model.md, "
-        "flow g).",
-    )
     voucher_ids = fields.One2many("welfare.voucher", "fund_id", string="Vouchers")
     campaign_ids = fields.One2many("welfare.campaign", "fund_id", string="Campaigns")
     amount_allocated = fields.Monetary(string="Allocated", compute="_compute_amounts")
@@ -506,7 +499,7 @@ class WelfareFund(models.Model):
             entry = self.company_id._welfare_post_entry(date_to, label, entry_lines)
             self._reconcile_recharged_shop_uses(invoiced, entry)
             invoiced.write({"recharge_invoice_id": invoice.id})
-            documents |= invoice | self._use_advance(invoice)
+            documents |= invoice
         if outside_vat:
             amount = currency.round(-sum(outside_vat.mapped("amount")))
             receivable = self.employer_id.with_company(self.company_id).property_account_receivable_id
@@ -531,147 +524,6 @@ class WelfareFund(models.Model):
             body=self.env._("Employer recharge: %(names)s.", names=", ".join(documents.mapped("name")))
         )
         return documents[:1]
-
-    @api.depends("employer_id")
-    def _compute_advance_balance(self):
-        funds = self._origin.filtered("id")
-        groups = dict(
-            self.env["account.move.line"]
-            .sudo()
-            ._read_group(
-                [
-                    ("move_id.welfare_fund_id", "in", funds.ids),
-                    ("parent_state", "=", "posted"),
-                    ("account_id", "in", funds.company_id.sudo().welfare_advance_account_id.ids),
-                ],
-                ["move_id"],
-                ["balance:sum"],
-            )
-        )
-        totals = {}
-        for move, balance in groups.items():
-            totals[move.welfare_fund_id] = totals.get(move.welfare_fund_id, 0.0) - balance
-        for fund in self:
-            fund.advance_balance = fund.currency_id.round(totals.get(fund._origin, 0.0))
-
-    def _register_advance(self, operation, amount, date, journal):
-        """Book the employer's advance (provvista) received, or what is left of it given
-        back, on a bank or cash journal: a debt to the employer, outside VAT (DPR 633/72
-        art. 2 c.3 lett. a; docs/fiscal-model.md, flow g). It is used by the employer's
-        invoices (``_use_advance``). Returns the journal entry."""
-        self.ensure_one()
-        self._welfare_check_group("account.group_account_invoice")
-        currency = self.currency_id
-        if not (self._type_rules()["recharge_employer"] and self.employer_id):
-            raise UserError(
-                self.env._(
-                    "Only the funds an employer is invoiced for take an advance from it (%(fund)s).", fund=self.name
-                )
-            )
-        if operation not in ("receive", "return"):
-            raise UserError(self.env._("Unknown advance operation."))
-        if currency.compare_amounts(amount, 0) <= 0:
-            raise UserError(self.env._("The amount must be positive."))
-        if journal.type not in ("bank", "cash") or journal.company_id != self.company_id:
-            raise UserError(self.env._("Choose a bank or cash journal of %(company)s.", company=self.company_id.name))
-        if journal == self.company_id._welfare_accounts()["journal"] or not journal.default_account_id:
-            raise UserError(
-                self.env._("%(journal)s is not a bank account the employer pays into.", journal=journal.name)
-            )
-        self._lock_advance()
-        if operation == "return" and currency.compare_amounts(amount, self.advance_balance) > 0:
-            raise UserError(
-                self.env._(
-                    "Only %(balance)s of the advance is left to give back.",
-                    balance=currency.format(self.advance_balance),
-                )
-            )
-        accounts = self.company_id._welfare_accounts()
-        sign = 1 if operation == "receive" else -1
-        label = (
-            self.env._("Welfare %(fund)s: advance from the employer", fund=self.name)
-            if operation == "receive"
-            else self.env._("Welfare %(fund)s: unused advance given back", fund=self.name)
-        )
-        entry = self._advance_entry(
-            journal,
-            date,
-            label,
-            [
-                (journal.default_account_id, sign * amount),
-                (accounts["advance"], -sign * amount),
-            ],
-        )
-        self.sudo().message_post(
-            body=self.env._(
-                "%(label)s: %(amount)s (%(entry)s).", label=label, amount=currency.format(amount), entry=entry.name
-            )
-        )
-        return entry
-
-    def _lock_advance(self):
-        """One advance operation or use at a time per fund (the balance is read, then spent)."""
-        self.env.cr.execute(SQL("SELECT id FROM welfare_fund WHERE id IN %s FOR NO KEY UPDATE", tuple(self.ids)))
-        self.invalidate_recordset(["advance_balance"])
-
-    def _advance_entry(self, journal, date, label, lines):
-        """A posted entry of the fund's advance, the employer on every line."""
-        self.ensure_one()
-        entry = (
-            self.env["account.move"]
-            .sudo()
-            .create(
-                {
-                    "move_type": "entry",
-                    "journal_id": journal.id,
-                    "date": date,
-                    "company_id": self.company_id.id,
-                    "ref": label,
-                    "welfare_fund_id": self.id,
-                    "line_ids": [
-                        Command.create(
-                            {
-                                "name": label,
-                                "account_id": account.id,
-                                "partner_id": self.employer_id.commercial_partner_id.id,
-                                "debit": amount if amount > 0 else 0.0,
-                                "credit": -amount if amount < 0 else 0.0,
-                            }
-                        )
-                        for account, amount in lines
-                    ],
-                }
-            )
-        )
-        entry.action_post()
-        self.invalidate_recordset(["advance_balance"])
-        return entry
-
-    def _use_advance(self, invoice):
-        """Pay the employer's invoice from its advance, as far as the advance goes: an
-        entry Dr advances / Cr the employer's receivable, reconciled with the invoice."""
-        self.ensure_one()
-        currency = self.currency_id
-        if invoice.move_type != "out_invoice" or invoice.state != "posted":
-            return self.env["account.move"]
-        self._lock_advance()
-        amount = min(self.advance_balance, invoice.amount_residual)
-        if currency.compare_amounts(amount, 0) <= 0:
-            return self.env["account.move"]
-        receivable = invoice.line_ids.filtered(
-            lambda l: l.account_id.account_type == "asset_receivable" and not l.reconciled
-        )
-        accounts = self.company_id._welfare_accounts()
-        label = self.env._("Welfare %(fund)s: advance used for %(invoice)s", fund=self.name, invoice=invoice.name)
-        entry = self._advance_entry(
-            accounts["operations_journal"],
-            invoice.invoice_date,
-            label,
-            [(accounts["advance"], amount), (receivable.account_id[:1], -amount)],
-        )
-        (receivable | entry.line_ids.filtered(lambda l: l.account_id == receivable.account_id[:1])).reconcile()
-        self.invalidate_recordset(["advance_balance"])
-        return entry
 
     def _recharge_line_values(self, move):
         """The recharge invoice line of one use of single-purpose credit: the service at

@@ -225,54 +225,6 @@ class TestWelfareAccounting(WelfareVoucherCommon):
         )
         self.assertBooksMatch()
 
-    def test_employer_advance_pays_its_invoices_and_is_given_back(self):
-        """Civil code art. 1719 and DPR 633/72 art. 2 c.3 lett. a (docs/fiscal-model.md,
-        flow g): the employer advances the means of the mandate (provvista); money, not a
-        supply, it is a debt to the employer outside VAT, not a down payment. The
-        employer's invoices for its workers' services are paid from it; what is left is
-        given back, never more."""
-        accounts = self.env.company._welfare_accounts()
-        journal = self.env["account.journal"].search(
-            [("type", "=", "bank"), ("company_id", "=", self.env.company.id), ("id", "!=", accounts["journal"].id)],
-            limit=1,
-        )
-        wizard = self.env["welfare.fund.advance"].create(
-            {"fund_id": self.fund_c2.id, "operation": "receive", "amount": 1000.0, "journal_id": journal.id}
-        )
-        received = self.env["account.move"].browse(wizard.action_post()["res_id"])
-        self.assertEqual(received.journal_id, journal)
-        self.assertEqual(received.welfare_fund_id, self.fund_c2)
-        self.assertFalse(received.line_ids.tax_ids, "money, not a supply: no VAT")
-        self.assertAlmostEqual(self.fund_c2.advance_balance, 1000.0)
-        self.assertAlmostEqual(self._balance(accounts["advance"], partner_id=self.employer_a.id), -1000.0)
-        # A service voucher redeemed in person, invoiced to the employer: paid from the advance.
-        voucher = self.issue(self.fund_c2, self.worker_a, 700.0)
-        price = self.listing_nido._welfare_redeem_price(self.provider, self.cat_nido)
-        self.env["welfare.voucher"]._redeem_at_provider(
-            voucher.code, self.provider, self.cat_nido, price, listing=self.listing_nido
-        )
-        today = Date.today()
-        invoice = self.fund_c2._invoice_employer(today.replace(day=1), today)
-        self.assertEqual(invoice.move_type, "out_invoice")
-        self.assertAlmostEqual(invoice.amount_residual, 0.0)
-        self.assertEqual(invoice.payment_state, "paid")
-        self.assertAlmostEqual(self.fund_c2.advance_balance, 1000.0 - price)
-        # Never more given back than is left; nothing written when refused.
-        with self.assertRaisesRegex(UserError, "left to give back"):
-            self.fund_c2._register_advance("return", 1000.0, today, journal)
-        self.assertAlmostEqual(self.fund_c2.advance_balance, 1000.0 - price)
-        returned = self.fund_c2._register_advance("return", 1000.0 - price, today, journal)
-        self.assertAlmostEqual(
-            sum(returned.line_ids.filtered(lambda l: l.account_id == journal.default_account_id).mapped("balance")),
-            -(1000.0 - price),
-        )
-        self.assertAlmostEqual(self.fund_c2.advance_balance, 0.0)
-        self.assertAlmostEqual(self._balance(accounts["advance"], partner_id=self.employer_a.id), 0.0)
-        self.assertBooksMatch()
-        # A grant is not advanced by an employer.
-        with self.assertRaisesRegex(UserError, "Only the funds an employer is invoiced for"):
-            self.fund_grant._register_advance("receive", 100.0, today, journal)
-
     def test_recharge_of_exempt_services_declares_the_stamp_duty(self):
         """DPR 642/72 Tariff art. 13 n. 1 (docs/fiscal-model.md, flow f): an invoice with
         more than €77.47 exempt from VAT (here a nursery, DPR 633/72 art. 10 n. 21, Natura
@@ -557,7 +509,7 @@ class TestWelfareAccounting(WelfareVoucherCommon):
             .with_company(company)
             .search([("code", "like", "WLF0%"), ("company_ids", "in", company.id)])
         )
-        self.assertEqual(sorted(accounts.mapped("code")), ["WLF01", "WLF02", "WLF03", "WLF04", "WLF05"])
+        self.assertEqual(sorted(accounts.mapped("code")), ["WLF01", "WLF02", "WLF03", "WLF04"])
         journals = self.env["account.journal"].search(
             [("company_id", "=", company.id), ("code", "in", ("WLF", "WLFO"))]
         )
