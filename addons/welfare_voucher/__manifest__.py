@@ -2,7 +2,7 @@
     "name": "Welfare Vouchers",
     "summary": "Welfare funds and nominative vouchers: campaigns, spending in the shop as a "
     "means of payment, redemption at providers, expiry",
-    "version": "18.0.1.7.0",
+    "version": "18.0.1.8.0",
     "category": "Accounting/Welfare",
     "license": "LGPL-3",
     "author": "Alleanza Val Cavallina - Basso Sebino",
@@ -24,6 +24,7 @@
         "views/welfare_fund_views.xml",
         "views/welfare_voucher_views.xml",
         "views/welfare_settlement_views.xml",
+        "views/welfare_fund_advance_views.xml",
         "views/welfare_regulation_views.xml",
         "views/welfare_c3_ceiling_views.xml",
         "views/welfare_c3_declaration_views.xml",

@@ -8,7 +8,7 @@ STAMP_DUTY = 2.0
 STAMP_DUTY_THRESHOLD = 77.47
 STAMP_DUTY_NATURES = ("N1", "N2", "N4")
 # What the settlement and the employer recharge write on their documents, never a user.
-WELFARE_ISSUED_FIELDS = {"welfare_deferred_invoice", "welfare_drafted_by_network"}
+WELFARE_ISSUED_FIELDS = {"welfare_deferred_invoice", "welfare_drafted_by_network", "welfare_fund_id"}
 
 
 class AccountMove(models.Model):
@@ -30,6 +30,15 @@ class AccountMove(models.Model):
         help="A provider's bill the network drafted itself, before settlements were matched to the providers' "
         "own e-invoices: the settlement's own document.",
     )
+    welfare_fund_id = fields.Many2one(
+        "welfare.fund",
+        string="Welfare Fund",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The fund whose employer's advance (provvista) this entry receives, uses or gives back (its "
+        "reversal too).",
+    )
     welfare_deferred_invoice = fields.Boolean(
         string="Deferred Invoice (TD24)",
         readonly=True,
@@ -48,6 +57,16 @@ class AccountMove(models.Model):
         if self.welfare_deferred_invoice and self.move_type == "out_invoice" and not self._l10n_it_edi_is_simplified():
             return "TD24"
         return super()._l10n_it_edi_get_document_type()
+
+    def _reverse_moves(self, default_values_list=None, cancel=False):
+        """A reversal of an entry of a fund's advance belongs to the same fund, so that
+        the advance's balance follows Odoo's own Reverse button."""
+        reversals = super()._reverse_moves(default_values_list=default_values_list, cancel=cancel)
+        for reversal in reversals.sudo():
+            fund = reversal.reversed_entry_id.welfare_fund_id
+            if fund:
+                reversal.welfare_fund_id = fund
+        return reversals
 
     def _l10n_it_edi_get_values(self, pdf_values=None):
         """An employer recharge's credit note may give back service vouchers recharged on

@@ -19,6 +19,9 @@ class ResCompany(models.Model):
     welfare_commission_account_id = fields.Many2one(
         "account.account", string="Welfare Commission Income", readonly=True, copy=False
     )
+    welfare_advance_account_id = fields.Many2one(
+        "account.account", string="Employers' Welfare Advances", readonly=True, copy=False
+    )
     welfare_journal_id = fields.Many2one(
         "account.journal", string="Welfare Payments Journal", readonly=True, copy=False
     )
@@ -56,6 +59,15 @@ class ResCompany(models.Model):
                 self.env._("Welfare network commissions"),
                 "income_other",
                 False,
+            ),
+            (
+                # The employer's advance (provvista) for purchases under the mandate not
+                # identified yet: a debt to the employer, outside VAT (fiscal-model.md, g).
+                "welfare_advance_account_id",
+                "WLF05",
+                self.env._("Employers' welfare advances"),
+                "liability_current",
+                True,
             ),
         )
 
@@ -125,13 +137,18 @@ class ResCompany(models.Model):
         (set up now if the company got its chart before this addon)."""
         self.ensure_one()
         company = self.sudo()
-        if not (company.welfare_commission_account_id and company.welfare_operations_journal_id):
+        if not (
+            company.welfare_commission_account_id
+            and company.welfare_advance_account_id
+            and company.welfare_operations_journal_id
+        ):
             company._welfare_setup_accounting()
         return {
             "liability": company.welfare_liability_account_id,
             "funds_receivable": company.welfare_funds_receivable_account_id,
             "to_settle": company.welfare_to_settle_account_id,
             "commission": company.welfare_commission_account_id,
+            "advance": company.welfare_advance_account_id,
             "journal": company.welfare_journal_id,
             "operations_journal": company.welfare_operations_journal_id,
         }

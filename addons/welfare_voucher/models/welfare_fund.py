@@ -127,6 +127,13 @@ class WelfareFund(models.Model):
     )
     employer_cup = fields.Char(string="CUP", tracking=True, help="Codice Unico di Progetto, when the order has one.")
     target_worker_count = fields.Integer(string="Target Workers", help="Workers the funder expects to reach.")
+    advance_balance = fields.Monetary(
+        string="Employer's Advance",
+        compute="_compute_advance_balance",
+        help="What the employer advanced (provvista) for the services its workers will buy and the network has "
+        "not used yet on its invoices nor given back: a debt to the employer, outside VAT (docs/fiscal-model.md, "
+        "flow g).",
+    )
     voucher_ids = fields.One2many("welfare.voucher", "fund_id", string="Vouchers")
     campaign_ids = fields.One2many("welfare.campaign", "fund_id", string="Campaigns")
     amount_allocated = fields.Monetary(string="Allocated", compute="_compute_amounts")
@@ -499,7 +506,7 @@ class WelfareFund(models.Model):
             entry = self.company_id._welfare_post_entry(date_to, label, entry_lines)
             self._reconcile_recharged_shop_uses(invoiced, entry)
             invoiced.write({"recharge_invoice_id": invoice.id})
-            documents |= invoice
+            documents |= invoice | self._use_advance(invoice) | self._credit_note_to_advance(invoice)
         if outside_vat:
             amount = currency.round(-sum(outside_vat.mapped("amount")))
             receivable = self.employer_id.with_company(self.company_id).property_account_receivable_id
@@ -524,6 +531,236 @@ class WelfareFund(models.Model):
             body=self.env._("Employer recharge: %(names)s.", names=", ".join(documents.mapped("name")))
         )
         return documents[:1]
+
+    # ------------------------------------------------------------------
+    # the employer's advance (provvista): docs/fiscal-model.md, flow g
+    # ------------------------------------------------------------------
+    @api.depends("employer_id")
+    def _compute_advance_balance(self):
+        funds = self._origin.filtered("id")
+        totals = {}
+        for move, balance in (
+            self.env["account.move.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("move_id.welfare_fund_id", "in", funds.ids),
+                    ("parent_state", "=", "posted"),
+                    ("account_id", "in", funds.company_id.sudo().welfare_advance_account_id.ids),
+                ],
+                ["move_id"],
+                ["balance:sum"],
+            )
+        ):
+            totals[move.welfare_fund_id] = totals.get(move.welfare_fund_id, 0.0) + balance
+        for fund in self:
+            fund.advance_balance = fund.currency_id.round(-totals.get(fund._origin, 0.0))
+
+    def _lock_advance(self):
+        """One advance operation or use at a time per fund. The row is written (a no-op
+        update): a request whose snapshot predates another's committed change to the
+        advance fails with a serialization error and is retried by Odoo, instead of
+        reading a balance that is no longer true (PostgreSQL REPEATABLE READ)."""
+        self.env.cr.execute(
+            SQL(
+                """UPDATE welfare_fund SET write_date = write_date WHERE id IN (
+                    SELECT id FROM welfare_fund WHERE id IN %s ORDER BY id FOR UPDATE)""",
+                tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset(["advance_balance"])
+
+    def _check_advance_fund(self):
+        if not (self._type_rules()["recharge_employer"] and self.employer_id):
+            raise UserError(
+                self.env._(
+                    "Only the funds an employer is invoiced for take an advance from it (%(fund)s).", fund=self.name
+                )
+            )
+
+    def _employer_receivable(self):
+        employer = self.employer_id.commercial_partner_id
+        return employer.with_company(self.company_id).property_account_receivable_id
+
+    def _employer_open_credit_lines(self):
+        """The employer's payments on its receivable not matched to anything yet."""
+        self.ensure_one()
+        return (
+            self.env["account.move.line"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", self.company_id.id),
+                    ("partner_id", "child_of", self.employer_id.commercial_partner_id.id),
+                    ("account_id", "=", self._employer_receivable().id),
+                    ("parent_state", "=", "posted"),
+                    ("reconciled", "=", False),
+                    ("amount_residual", "<", 0),
+                ],
+                order="date, id",
+            )
+        )
+
+    def _employer_open_credit(self):
+        self.ensure_one()
+        return self.currency_id.round(-sum(self._employer_open_credit_lines().mapped("amount_residual")))
+
+    def _register_advance(self, operation, amount, date):
+        """The employer's advance (provvista, c.c. art. 1719: the means of the mandate),
+        money and not a supply: a debt to the employer, outside VAT (DPR 633/72 art. 2
+        c.3 lett. a), never a down payment on services (docs/fiscal-model.md, flow g).
+
+        ``receive``: what the employer paid on its receivable and is matched to nothing
+        (a payment registered the usual way, from the bank) becomes the fund's advance;
+        it pays the fund's open invoices at once, and each later one as it is issued.
+        ``return``: what is left of the advance goes back to the employer's receivable,
+        where accounting pays it back the usual way. Returns the journal entry."""
+        self.ensure_one()
+        self._welfare_check_group("account.group_account_invoice")
+        self._check_advance_fund()
+        currency = self.currency_id
+        if operation not in ("receive", "return"):
+            raise UserError(self.env._("Unknown advance operation."))
+        if currency.compare_amounts(amount, 0) <= 0:
+            raise UserError(self.env._("The amount must be positive."))
+        self._lock_advance()
+        receivable = self._employer_receivable()
+        accounts = self.company_id._welfare_accounts()
+        if operation == "receive":
+            credit_lines = self._employer_open_credit_lines()
+            open_credit = currency.round(-sum(credit_lines.mapped("amount_residual")))
+            if currency.compare_amounts(amount, open_credit) > 0:
+                raise UserError(
+                    self.env._(
+                        "%(employer)s has %(credit)s paid and not matched yet: register its payment first "
+                        "(Accounting), then make it the fund's advance.",
+                        employer=self.employer_id.name,
+                        credit=currency.format(open_credit),
+                    )
+                )
+            label = self.env._("Welfare %(fund)s: advance from the employer", fund=self.name)
+            entry = self._advance_entry(date, label, [(receivable, amount), (accounts["advance"], -amount)])
+            (credit_lines | entry.line_ids.filtered(lambda l: l.account_id == receivable)).reconcile()
+            for invoice in self._open_recharge_invoices():
+                self._use_advance(invoice)
+        else:
+            if currency.compare_amounts(amount, self.advance_balance) > 0:
+                raise UserError(
+                    self.env._(
+                        "Only %(balance)s of the advance is left to give back.",
+                        balance=currency.format(self.advance_balance),
+                    )
+                )
+            label = self.env._("Welfare %(fund)s: unused advance given back", fund=self.name)
+            entry = self._advance_entry(date, label, [(accounts["advance"], amount), (receivable, -amount)])
+        self.sudo().message_post(
+            body=self.env._(
+                "%(label)s: %(amount)s (%(entry)s).", label=label, amount=currency.format(amount), entry=entry.name
+            )
+        )
+        return entry
+
+    def _advance_entry(self, date, label, lines):
+        """A posted entry of the fund's advance in the welfare operations journal, the
+        employer on every line, linked to the fund."""
+        self.ensure_one()
+        accounts = self.company_id._welfare_accounts()
+        entry = (
+            self.env["account.move"]
+            .sudo()
+            .create(
+                {
+                    "move_type": "entry",
+                    "journal_id": accounts["operations_journal"].id,
+                    "date": date,
+                    "company_id": self.company_id.id,
+                    "ref": label,
+                    "welfare_fund_id": self.id,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "name": label,
+                                "account_id": account.id,
+                                "partner_id": self.employer_id.commercial_partner_id.id,
+                                "debit": amount if amount > 0 else 0.0,
+                                "credit": -amount if amount < 0 else 0.0,
+                            }
+                        )
+                        for account, amount in lines
+                    ],
+                }
+            )
+        )
+        entry.action_post()
+        self.invalidate_recordset(["advance_balance"])
+        return entry
+
+    def _open_recharge_invoices(self):
+        """The fund's posted employer invoices still to be paid, oldest first."""
+        self.ensure_one()
+        invoices = (
+            self.env["welfare.voucher.move"]
+            .sudo()
+            .search([("fund_id", "=", self.id), ("recharge_invoice_id", "!=", False)])
+            .recharge_invoice_id
+        )
+        return invoices.filtered(
+            lambda m: (
+                m.move_type == "out_invoice" and m.state == "posted" and m.payment_state in ("not_paid", "partial")
+            )
+        ).sorted(lambda m: (m.invoice_date, m.id))
+
+    def _use_advance(self, invoice):
+        """Pay the employer's invoice from the fund's advance, as far as it goes: Dr
+        advances / Cr the employer's receivable, reconciled with the invoice."""
+        self.ensure_one()
+        if invoice.move_type != "out_invoice" or invoice.state != "posted":
+            return self.env["account.move"]
+        self._lock_advance()
+        currency = self.currency_id
+        due = invoice.line_ids.filtered(lambda l: l.display_type == "payment_term" and not l.reconciled)
+        amount = currency.round(min(self.advance_balance, sum(due.mapped("amount_residual"))))
+        if currency.compare_amounts(amount, 0) <= 0:
+            return self.env["account.move"]
+        receivable = due.account_id[:1]
+        label = self.env._("Welfare %(fund)s: advance used for %(invoice)s", fund=self.name, invoice=invoice.name)
+        date = max(invoice.invoice_date, fields.Date.context_today(self))
+        entry = self._advance_entry(
+            date, label, [(self.company_id._welfare_accounts()["advance"], amount), (receivable, -amount)]
+        )
+        (due | entry.line_ids.filtered(lambda l: l.account_id == receivable)).reconcile()
+        return entry
+
+    def _credit_note_to_advance(self, credit_note):
+        """A recharge credit note of a fund that holds the employer's advance gives the
+        money back to the advance (Dr the employer's receivable / Cr advances, reconciled
+        with the credit note): it stays the employer's, to be used or given back."""
+        self.ensure_one()
+        if credit_note.move_type != "out_refund" or credit_note.state != "posted":
+            return self.env["account.move"]
+        advances = (
+            self.env["account.move"]
+            .sudo()
+            .search_count([("welfare_fund_id", "=", self.id), ("state", "=", "posted")], limit=1)
+        )
+        if not advances:
+            return self.env["account.move"]
+        self._lock_advance()
+        currency = self.currency_id
+        due = credit_note.line_ids.filtered(lambda l: l.display_type == "payment_term" and not l.reconciled)
+        amount = currency.round(-sum(due.mapped("amount_residual")))
+        if currency.compare_amounts(amount, 0) <= 0:
+            return self.env["account.move"]
+        receivable = due.account_id[:1]
+        label = self.env._(
+            "Welfare %(fund)s: credit note %(name)s back to the advance", fund=self.name, name=credit_note.name
+        )
+        date = max(credit_note.invoice_date, fields.Date.context_today(self))
+        entry = self._advance_entry(
+            date, label, [(receivable, amount), (self.company_id._welfare_accounts()["advance"], -amount)]
+        )
+        (due | entry.line_ids.filtered(lambda l: l.account_id == receivable)).reconcile()
+        return entry
 
     def _recharge_line_values(self, move):
         """The recharge invoice line of one use of single-purpose credit: the service at

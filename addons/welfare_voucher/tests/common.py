@@ -106,3 +106,24 @@ class WelfareVoucherCommon(WelfareCatalogCommon):
                 ],
             }
         )
+
+
+def register_employer_payment(env, employer, amount):
+    """The employer's bank transfer, registered by accounting as for any customer (a
+    posted inbound payment on its receivable, matched to nothing)."""
+    company = env.company
+    journal = env["account.journal"].search(
+        [("type", "=", "bank"), ("company_id", "=", company.id), ("id", "!=", company.welfare_journal_id.id)],
+        limit=1,
+    )
+    payment = env["account.payment"].create(
+        {
+            "payment_type": "inbound",
+            "partner_type": "customer",
+            "partner_id": employer.id,
+            "amount": amount,
+            "journal_id": journal.id,
+        }
+    )
+    payment.action_post()
+    return payment

@@ -32,7 +32,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.welfare_network.tests.common import make_fiscalcode
 
-from .common import WelfareVoucherCommon
+from .common import WelfareVoucherCommon, register_employer_payment
 
 ROLES = (
     "public",
@@ -422,6 +422,12 @@ class TestAccessMatrix(WelfareVoucherCommon):
         )
         wizard.action_invoice()
 
+    def _register_advance(self, fund):
+        # The employer's payment, registered by the system as accounting would.
+        register_employer_payment(self.env, fund.sudo().employer_id, 100.0)
+        wizard = fund.env["welfare.fund.advance"].create({"fund_id": fund.id, "operation": "receive", "amount": 100.0})
+        wizard.action_post()
+
     def _print_fund_statement(self, fund):
         period = {"date_from": self.today - relativedelta(days=30), "date_to": self.today}
         fund.env["welfare.fund.statement"].create({"fund_id": fund.id, **period}).action_print()
@@ -684,6 +690,7 @@ class TestAccessMatrix(WelfareVoucherCommon):
             ("welfare.fund", "action_close"): (self.fund_employer, call("action_close")),
             ("welfare.fund#open", "unlink"): (self.fund_employer, u),
             ("welfare.fund.recharge", "action_invoice"): (self.fund_c2, self._recharge_employer),
+            ("welfare.fund.advance", "action_post"): (self.fund_c2, self._register_advance),
             ("welfare.fund.statement", "action_print (and the report)"): (self.fund_grant, self._print_fund_statement),
             ("welfare.fund.statement", "action_download_xlsx"): (self.fund_grant, self._download_fund_statement),
             ("welfare.worker.statement", "action_print (and the report)"): (

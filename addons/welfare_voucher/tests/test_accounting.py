@@ -5,9 +5,9 @@ from lxml import etree
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.fields import Date
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
-from .common import WelfareVoucherCommon
+from .common import WelfareVoucherCommon, register_employer_payment
 
 
 @tagged("post_install", "-at_install")
@@ -224,6 +224,85 @@ class TestWelfareAccounting(WelfareVoucherCommon):
             sorted(tree.xpath(".//DatiFattureCollegate/IdDocumento/text()")), sorted(invoices.mapped("name"))
         )
         self.assertBooksMatch()
+
+    def _recharge_one_service_voucher(self):
+        voucher = self.issue(self.fund_c2, self.worker_a, 700.0)
+        price = self.listing_nido._welfare_redeem_price(self.provider, self.cat_nido)
+        use = self.env["welfare.voucher"]._redeem_at_provider(
+            voucher.code, self.provider, self.cat_nido, price, listing=self.listing_nido
+        )
+        today = Date.today()
+        return self.fund_c2._invoice_employer(today.replace(day=1), today), use, price
+
+    def test_employer_advance_pays_its_invoices_and_is_given_back(self):
+        """Civil code art. 1719 and DPR 633/72 art. 2 c.3 lett. a (docs/fiscal-model.md,
+        flow g): the employer advances the means of the mandate (provvista); money, not a
+        supply, it is a debt to the employer outside VAT, not a down payment. The
+        employer's invoices are paid from it; a credit note gives the money back to it;
+        what is left is given back, never more."""
+        accounts = self.env.company._welfare_accounts()
+        today = Date.today()
+        with self.assertRaisesRegex(UserError, "register its payment first"):
+            self.fund_c2._register_advance("receive", 1000.0, today)
+        register_employer_payment(self.env, self.employer_a, 1000.0)
+        wizard = self.env["welfare.fund.advance"].create(
+            {"fund_id": self.fund_c2.id, "operation": "receive", "amount": 1000.0}
+        )
+        self.assertAlmostEqual(wizard.employer_open_credit, 1000.0)
+        received = self.env["account.move"].browse(wizard.action_post()["res_id"])
+        self.assertEqual(received.welfare_fund_id, self.fund_c2)
+        self.assertFalse(received.line_ids.tax_ids, "money, not a supply: no VAT")
+        self.assertEqual(received.line_ids.partner_id, self.employer_a)
+        self.assertAlmostEqual(self.fund_c2.advance_balance, 1000.0)
+        self.assertAlmostEqual(self.fund_c2._employer_open_credit(), 0.0)
+        self.assertAlmostEqual(self._balance(accounts["advance"], partner_id=self.employer_a.id), -1000.0)
+        # A service voucher invoiced to the employer is paid from the advance.
+        invoice, use, price = self._recharge_one_service_voucher()
+        self.assertEqual((invoice.move_type, invoice.payment_state), ("out_invoice", "paid"))
+        self.assertAlmostEqual(self.fund_c2.advance_balance, 1000.0 - price)
+        # Its credit note gives the money back to the advance.
+        use._refund("note", reason_params={"note": "Servizio non erogato"})
+        note = self.fund_c2._invoice_employer(today.replace(day=1), today)
+        self.assertEqual(note.move_type, "out_refund")
+        self.assertAlmostEqual(note.amount_residual, 0.0)
+        self.assertAlmostEqual(self.fund_c2.advance_balance, 1000.0)
+        # Reversed with Odoo's own button, an advance entry leaves the balance right.
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=received.ids)
+            .create({"journal_id": received.journal_id.id, "date": today})
+        )
+        reversal.refund_moves()
+        self.assertAlmostEqual(self.fund_c2.advance_balance, 0.0)
+        # Never more given back than is left; nothing written when refused.
+        with self.assertRaisesRegex(UserError, "left to give back"):
+            self.fund_c2._register_advance("return", 1.0, today)
+        self.assertBooksMatch()
+        # A grant is not advanced by an employer; the fund's link is not written by hand.
+        with self.assertRaisesRegex(UserError, "Only the funds an employer is invoiced for"):
+            self.fund_grant._register_advance("receive", 100.0, today)
+        accountant = new_test_user(self.env, login="adv_accountant", groups="account.group_account_invoice")
+        with self.assertRaises(UserError):
+            received.with_user(accountant).write({"welfare_fund_id": False})
+
+    def test_employer_advance_received_late_pays_the_open_invoices(self):
+        """docs/fiscal-model.md, flow g: an advance that arrives after the employer's
+        invoices pays those still open, oldest first; what is left stays the employer's
+        and goes back to its account."""
+        accounts = self.env.company._welfare_accounts()
+        today = Date.today()
+        invoice, _use, price = self._recharge_one_service_voucher()
+        self.assertEqual(invoice.payment_state, "not_paid")
+        register_employer_payment(self.env, self.employer_a, 1000.0)
+        self.fund_c2._register_advance("receive", 1000.0, today)
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertAlmostEqual(self.fund_c2.advance_balance, 1000.0 - price)
+        given_back = self.fund_c2._register_advance("return", 1000.0 - price, today)
+        self.assertAlmostEqual(self.fund_c2.advance_balance, 0.0)
+        self.assertAlmostEqual(self._balance(accounts["advance"], partner_id=self.employer_a.id), 0.0)
+        # Back on the employer's account: a credit accounting pays back the usual way.
+        self.assertAlmostEqual(self.fund_c2._employer_open_credit(), 1000.0 - price)
+        self.assertEqual(given_back.welfare_fund_id, self.fund_c2)
 
     def test_recharge_of_exempt_services_declares_the_stamp_duty(self):
         """DPR 642/72 Tariff art. 13 n. 1 (docs/fiscal-model.md, flow f): an invoice with
@@ -509,7 +588,7 @@ class TestWelfareAccounting(WelfareVoucherCommon):
             .with_company(company)
             .search([("code", "like", "WLF0%"), ("company_ids", "in", company.id)])
         )
-        self.assertEqual(sorted(accounts.mapped("code")), ["WLF01", "WLF02", "WLF03", "WLF04"])
+        self.assertEqual(sorted(accounts.mapped("code")), ["WLF01", "WLF02", "WLF03", "WLF04", "WLF05"])
         journals = self.env["account.journal"].search(
             [("company_id", "=", company.id), ("code", "in", ("WLF", "WLFO"))]
         )
