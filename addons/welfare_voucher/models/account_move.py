@@ -8,7 +8,12 @@ STAMP_DUTY = 2.0
 STAMP_DUTY_THRESHOLD = 77.47
 STAMP_DUTY_NATURES = ("N1", "N2", "N4")
 # What the settlement and the employer recharge write on their documents, never a user.
-WELFARE_ISSUED_FIELDS = {"welfare_deferred_invoice", "welfare_drafted_by_network", "welfare_fund_id"}
+WELFARE_ISSUED_FIELDS = {
+    "welfare_deferred_invoice",
+    "welfare_drafted_by_network",
+    "welfare_fund_id",
+    "welfare_advance_operation",
+}
 
 
 class AccountMove(models.Model):
@@ -38,6 +43,18 @@ class AccountMove(models.Model):
         index="btree_not_null",
         help="The fund whose employer's advance (provvista) this entry receives, uses or gives back (its "
         "reversal too).",
+        ondelete="restrict",
+    )
+    welfare_advance_operation = fields.Selection(
+        [
+            ("receive", "Advance received"),
+            ("use", "Advance used for an invoice"),
+            ("credit_note", "Credit note back to the advance"),
+            ("return", "Unused advance given back"),
+        ],
+        string="Advance Operation",
+        readonly=True,
+        copy=False,
     )
     welfare_deferred_invoice = fields.Boolean(
         string="Deferred Invoice (TD24)",
@@ -60,13 +77,41 @@ class AccountMove(models.Model):
 
     def _reverse_moves(self, default_values_list=None, cancel=False):
         """A reversal of an entry of a fund's advance belongs to the same fund, so that
-        the advance's balance follows Odoo's own Reverse button."""
+        the advance's balance follows Odoo's own Reverse button; one that would leave
+        the fund owing the employer less than nothing is refused."""
+        funds = self.sudo().welfare_fund_id
+        if funds:
+            funds._lock_advance()
         reversals = super()._reverse_moves(default_values_list=default_values_list, cancel=cancel)
         for reversal in reversals.sudo():
             fund = reversal.reversed_entry_id.welfare_fund_id
             if fund:
                 reversal.welfare_fund_id = fund
+        for fund in funds:
+            fund.invalidate_recordset(["advance_balance"])
+            if fund.currency_id.compare_amounts(fund.advance_balance, 0) < 0:
+                raise UserError(
+                    self.env._(
+                        "Reversing this entry would take from the advance of %(fund)s more than it holds "
+                        "(%(balance)s after it): reverse the later uses or returns first.",
+                        fund=fund.name,
+                        balance=fund.currency_id.format(fund.advance_balance),
+                    )
+                )
         return reversals
+
+    def button_cancel(self):
+        self._welfare_check_advance_entries_kept()
+        return super().button_cancel()
+
+    def _welfare_check_advance_entries_kept(self):
+        """An entry of a fund's advance is corrected by its reversal (Odoo's Reverse
+        button), never reset or cancelled: the advance's balance is what the posted
+        entries say, and a changed entry could pay out money that was never advanced."""
+        if self.sudo().filtered("welfare_fund_id"):
+            raise UserError(
+                self.env._("An entry of an employer's advance is corrected by reversing it, not by editing it.")
+            )
 
     def _l10n_it_edi_get_values(self, pdf_values=None):
         """An employer recharge's credit note may give back service vouchers recharged on
@@ -119,7 +164,9 @@ class AccountMove(models.Model):
     def button_draft(self):
         """A provider's invoice of a confirmed settlement is what the provider is paid:
         it changes only by cancelling the settlement (the network's own documents of the
-        settlement may be reset, e.g. after an SdI rejection)."""
+        settlement may be reset, e.g. after an SdI rejection). An entry of an
+        employer's advance is never reset."""
+        self._welfare_check_advance_entries_kept()
         if not self.env.context.get("welfare_voucher_settlement_cancel") and self.sudo().filtered(
             lambda m: (
                 m.move_type in ("in_invoice", "in_refund")

@@ -298,6 +298,10 @@ class WelfareFund(models.Model):
     def write(self, vals):
         if "fund_type" in vals and self.filtered(lambda f: f.state != "draft" or f.voucher_ids):
             raise UserError(self.env._("The type of a fund cannot change once it is open."))
+        if "employer_id" in vals and self.env["account.move"].sudo().search_count(
+            [("welfare_fund_id", "in", self.ids)], limit=1
+        ):
+            raise UserError(self.env._("The employer of a fund that holds its advance cannot change."))
         return super().write(vals)
 
     def _compute_amounts(self):
@@ -583,19 +587,24 @@ class WelfareFund(models.Model):
         return employer.with_company(self.company_id).property_account_receivable_id
 
     def _employer_open_credit_lines(self):
-        """The employer's payments on its receivable not matched to anything yet."""
+        """The employer's payments (registered payments, bank statement lines) on its
+        receivable not matched to anything yet, oldest first."""
         self.ensure_one()
         return (
             self.env["account.move.line"]
             .sudo()
             .search(
                 [
-                    ("company_id", "=", self.company_id.id),
+                    ("company_id", "child_of", self.company_id.root_id.id),
                     ("partner_id", "child_of", self.employer_id.commercial_partner_id.id),
                     ("account_id", "=", self._employer_receivable().id),
                     ("parent_state", "=", "posted"),
                     ("reconciled", "=", False),
                     ("amount_residual", "<", 0),
+                    # Money the employer paid: never a credit note, nor what was given back.
+                    "|",
+                    ("move_id.origin_payment_id", "!=", False),
+                    ("move_id.statement_line_id", "!=", False),
                 ],
                 order="date, id",
             )
@@ -623,6 +632,8 @@ class WelfareFund(models.Model):
             raise UserError(self.env._("Unknown advance operation."))
         if currency.compare_amounts(amount, 0) <= 0:
             raise UserError(self.env._("The amount must be positive."))
+        if operation == "receive" and self.state != "open":
+            raise UserError(self.env._("%(fund)s is not open: it takes no advance.", fund=self.name))
         self._lock_advance()
         receivable = self._employer_receivable()
         accounts = self.company_id._welfare_accounts()
@@ -639,7 +650,7 @@ class WelfareFund(models.Model):
                     )
                 )
             label = self.env._("Welfare %(fund)s: advance from the employer", fund=self.name)
-            entry = self._advance_entry(date, label, [(receivable, amount), (accounts["advance"], -amount)])
+            entry = self._advance_entry("receive", date, label, [(receivable, amount), (accounts["advance"], -amount)])
             (credit_lines | entry.line_ids.filtered(lambda l: l.account_id == receivable)).reconcile()
             for invoice in self._open_recharge_invoices():
                 self._use_advance(invoice)
@@ -652,7 +663,7 @@ class WelfareFund(models.Model):
                     )
                 )
             label = self.env._("Welfare %(fund)s: unused advance given back", fund=self.name)
-            entry = self._advance_entry(date, label, [(accounts["advance"], amount), (receivable, -amount)])
+            entry = self._advance_entry("return", date, label, [(accounts["advance"], amount), (receivable, -amount)])
         self.sudo().message_post(
             body=self.env._(
                 "%(label)s: %(amount)s (%(entry)s).", label=label, amount=currency.format(amount), entry=entry.name
@@ -660,7 +671,7 @@ class WelfareFund(models.Model):
         )
         return entry
 
-    def _advance_entry(self, date, label, lines):
+    def _advance_entry(self, operation, date, label, lines):
         """A posted entry of the fund's advance in the welfare operations journal, the
         employer on every line, linked to the fund."""
         self.ensure_one()
@@ -676,6 +687,7 @@ class WelfareFund(models.Model):
                     "company_id": self.company_id.id,
                     "ref": label,
                     "welfare_fund_id": self.id,
+                    "welfare_advance_operation": operation,
                     "line_ids": [
                         Command.create(
                             {
@@ -726,10 +738,32 @@ class WelfareFund(models.Model):
         label = self.env._("Welfare %(fund)s: advance used for %(invoice)s", fund=self.name, invoice=invoice.name)
         date = max(invoice.invoice_date, fields.Date.context_today(self))
         entry = self._advance_entry(
-            date, label, [(self.company_id._welfare_accounts()["advance"], amount), (receivable, -amount)]
+            "use", date, label, [(self.company_id._welfare_accounts()["advance"], amount), (receivable, -amount)]
         )
         (due | entry.line_ids.filtered(lambda l: l.account_id == receivable)).reconcile()
         return entry
+
+    def _advance_totals(self):
+        """{operation: WLF05 balance} of the fund's posted advance entries (reversals
+        count against the operation they reverse)."""
+        self.ensure_one()
+        totals = {}
+        for move, balance in (
+            self.env["account.move.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("move_id.welfare_fund_id", "=", self.id),
+                    ("parent_state", "=", "posted"),
+                    ("account_id", "=", self.company_id.sudo().welfare_advance_account_id.id),
+                ],
+                ["move_id"],
+                ["balance:sum"],
+            )
+        ):
+            operation = move.welfare_advance_operation or move.reversed_entry_id.welfare_advance_operation
+            totals[operation] = totals.get(operation, 0.0) + balance
+        return totals
 
     def _credit_note_to_advance(self, credit_note):
         """A recharge credit note of a fund that holds the employer's advance gives the
@@ -748,7 +782,17 @@ class WelfareFund(models.Model):
         self._lock_advance()
         currency = self.currency_id
         due = credit_note.line_ids.filtered(lambda l: l.display_type == "payment_term" and not l.reconciled)
-        amount = currency.round(-sum(due.mapped("amount_residual")))
+        # First what the original invoices still owe: a credit note of an unpaid
+        # invoice settles it, it is no money of the employer's.
+        origins = credit_note._welfare_recharged_origins()
+        open_origins = origins.line_ids.filtered(lambda l: l.display_type == "payment_term" and not l.reconciled)
+        if open_origins:
+            (due | open_origins.filtered(lambda l: l.account_id in due.account_id)).reconcile()
+            due = due.filtered(lambda l: not l.reconciled)
+        # Then, back to the advance, never more than the advance paid and has not had back.
+        totals = self._advance_totals()
+        room = totals.get("use", 0.0) + totals.get("credit_note", 0.0)
+        amount = currency.round(min(-sum(due.mapped("amount_residual")), room))
         if currency.compare_amounts(amount, 0) <= 0:
             return self.env["account.move"]
         receivable = due.account_id[:1]
@@ -757,7 +801,10 @@ class WelfareFund(models.Model):
         )
         date = max(credit_note.invoice_date, fields.Date.context_today(self))
         entry = self._advance_entry(
-            date, label, [(receivable, amount), (self.company_id._welfare_accounts()["advance"], -amount)]
+            "credit_note",
+            date,
+            label,
+            [(receivable, amount), (self.company_id._welfare_accounts()["advance"], -amount)],
         )
         (due | entry.line_ids.filtered(lambda l: l.account_id == receivable)).reconcile()
         return entry

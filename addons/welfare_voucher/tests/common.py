@@ -126,4 +126,5 @@ def register_employer_payment(env, employer, amount):
         }
     )
     payment.action_post()
+    assert payment.move_id, "the bank journal has an outstanding receipts account"
     return payment

@@ -282,8 +282,11 @@ class TestWelfareAccounting(WelfareVoucherCommon):
         with self.assertRaisesRegex(UserError, "Only the funds an employer is invoiced for"):
             self.fund_grant._register_advance("receive", 100.0, today)
         accountant = new_test_user(self.env, login="adv_accountant", groups="account.group_account_invoice")
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "set by the welfare settlement and recharge only"):
             received.with_user(accountant).write({"welfare_fund_id": False})
+        # Corrected by reversing only, never reset or cancelled.
+        with self.assertRaisesRegex(UserError, "corrected by reversing it"):
+            received.with_user(accountant).button_draft()
 
     def test_employer_advance_received_late_pays_the_open_invoices(self):
         """docs/fiscal-model.md, flow g: an advance that arrives after the employer's
@@ -300,9 +303,50 @@ class TestWelfareAccounting(WelfareVoucherCommon):
         given_back = self.fund_c2._register_advance("return", 1000.0 - price, today)
         self.assertAlmostEqual(self.fund_c2.advance_balance, 0.0)
         self.assertAlmostEqual(self._balance(accounts["advance"], partner_id=self.employer_a.id), 0.0)
-        # Back on the employer's account: a credit accounting pays back the usual way.
-        self.assertAlmostEqual(self.fund_c2._employer_open_credit(), 1000.0 - price)
+        # Back on the employer's account: a credit accounting pays back the usual way
+        # (it is not a payment, so it never becomes an advance again by itself).
         self.assertEqual(given_back.welfare_fund_id, self.fund_c2)
+        self.assertAlmostEqual(self.fund_c2._employer_open_credit(), 0.0)
+        owed = given_back.line_ids.filtered(lambda l: l.account_id == self.employer_a.property_account_receivable_id)
+        self.assertAlmostEqual(owed.amount_residual, -(1000.0 - price))
+        # Reversing the receipt now would take more than the advance holds: refused.
+        received = self.env["account.move"].search(
+            [("welfare_fund_id", "=", self.fund_c2.id), ("welfare_advance_operation", "=", "receive")]
+        )
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=received.ids)
+            .create({"journal_id": received.journal_id.id, "date": today})
+        )
+        with self.assertRaisesRegex(UserError, "more than it holds"):
+            reversal.refund_moves()
+
+    def test_credit_note_settles_its_invoice_before_the_advance(self):
+        """DPR 633/72 art. 26, docs/fiscal-model.md flows f and g: a credit note first
+        settles what its invoice still owes; only what the advance paid goes back to the
+        advance. A credit the employer got otherwise (not a payment) never becomes an
+        advance."""
+        today = Date.today()
+        other = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": self.employer_a.id,
+                "invoice_line_ids": [Command.create({"name": "Abbuono", "price_unit": 50.0, "tax_ids": []})],
+            }
+        )
+        other.action_post()
+        self.assertAlmostEqual(self.fund_c2._employer_open_credit(), 0.0)
+        register_employer_payment(self.env, self.employer_a, 100.0)
+        self.fund_c2._register_advance("receive", 100.0, today)
+        invoice, use, price = self._recharge_one_service_voucher()
+        self.assertEqual(invoice.payment_state, "partial")
+        self.assertAlmostEqual(invoice.amount_residual, price - 100.0)
+        self.assertAlmostEqual(self.fund_c2.advance_balance, 0.0)
+        use._refund("note", reason_params={"note": "Servizio non erogato"})
+        note = self.fund_c2._invoice_employer(today.replace(day=1), today)
+        self.assertAlmostEqual(invoice.amount_residual, 0.0)
+        self.assertAlmostEqual(note.amount_residual, 0.0)
+        self.assertAlmostEqual(self.fund_c2.advance_balance, 100.0)
 
     def test_recharge_of_exempt_services_declares_the_stamp_duty(self):
         """DPR 642/72 Tariff art. 13 n. 1 (docs/fiscal-model.md, flow f): an invoice with
