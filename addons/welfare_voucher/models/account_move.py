@@ -76,28 +76,34 @@ class AccountMove(models.Model):
         return super()._l10n_it_edi_get_document_type()
 
     def _reverse_moves(self, default_values_list=None, cancel=False):
-        """A reversal of an entry of a fund's advance belongs to the same fund, so that
-        the advance's balance follows Odoo's own Reverse button; one that would leave
-        the fund owing the employer less than nothing is refused."""
+        """A reversal of an entry of a fund's advance belongs to the same fund and counts
+        against the same operation, so that the advance follows Odoo's own Reverse
+        button. It is posted at once (a draft one, dated later, would escape the checks
+        below), and refused when the fund would then owe the employer less than nothing
+        or credit notes would have given back more than the advance paid."""
         funds = self.sudo().welfare_fund_id
+        moves = self
         if funds:
             funds._lock_advance()
-        reversals = super()._reverse_moves(default_values_list=default_values_list, cancel=cancel)
+            moves = self.with_context(welfare_voucher_advance_reversal=True)
+        reversals = super(AccountMove, moves)._reverse_moves(default_values_list=default_values_list, cancel=cancel)
         for reversal in reversals.sudo():
-            fund = reversal.reversed_entry_id.welfare_fund_id
-            if fund:
-                reversal.welfare_fund_id = fund
-        for fund in funds:
-            fund.invalidate_recordset(["advance_balance"])
-            if fund.currency_id.compare_amounts(fund.advance_balance, 0) < 0:
+            origin = reversal.reversed_entry_id
+            if not origin.welfare_fund_id:
+                continue
+            reversal.write(
+                {
+                    "welfare_fund_id": origin.welfare_fund_id.id,
+                    "welfare_advance_operation": origin.welfare_advance_operation,
+                }
+            )
+            if reversal.state != "posted":
                 raise UserError(
                     self.env._(
-                        "Reversing this entry would take from the advance of %(fund)s more than it holds "
-                        "(%(balance)s after it): reverse the later uses or returns first.",
-                        fund=fund.name,
-                        balance=fund.currency_id.format(fund.advance_balance),
+                        "An entry of an employer's advance is reversed on today's date or earlier, posted at once."
                     )
                 )
+        funds._check_advance_consistent()
         return reversals
 
     def button_cancel(self):

@@ -761,9 +761,28 @@ class WelfareFund(models.Model):
                 ["balance:sum"],
             )
         ):
-            operation = move.welfare_advance_operation or move.reversed_entry_id.welfare_advance_operation
-            totals[operation] = totals.get(operation, 0.0) + balance
+            totals[move.welfare_advance_operation] = totals.get(move.welfare_advance_operation, 0.0) + balance
         return totals
+
+    def _check_advance_consistent(self):
+        """After a change to the advance entries: the fund never owes the employer less
+        than nothing, and credit notes never gave back more than the advance paid."""
+        for fund in self:
+            fund.invalidate_recordset(["advance_balance"])
+            currency = fund.currency_id
+            totals = fund._advance_totals()
+            if (
+                currency.compare_amounts(fund.advance_balance, 0) < 0
+                or currency.compare_amounts(totals.get("use", 0.0) + totals.get("credit_note", 0.0), 0) < 0
+            ):
+                raise UserError(
+                    self.env._(
+                        "This would take from the advance of %(fund)s more than it holds or was given back "
+                        "(%(balance)s after it): reverse the later uses, credit notes or returns first.",
+                        fund=fund.name,
+                        balance=currency.format(fund.advance_balance),
+                    )
+                )
 
     def _credit_note_to_advance(self, credit_note):
         """A recharge credit note of a fund that holds the employer's advance gives the
@@ -772,15 +791,6 @@ class WelfareFund(models.Model):
         self.ensure_one()
         if credit_note.move_type != "out_refund" or credit_note.state != "posted":
             return self.env["account.move"]
-        advances = (
-            self.env["account.move"]
-            .sudo()
-            .search_count([("welfare_fund_id", "=", self.id), ("state", "=", "posted")], limit=1)
-        )
-        if not advances:
-            return self.env["account.move"]
-        self._lock_advance()
-        currency = self.currency_id
         due = credit_note.line_ids.filtered(lambda l: l.display_type == "payment_term" and not l.reconciled)
         # First what the original invoices still owe: a credit note of an unpaid
         # invoice settles it, it is no money of the employer's.
@@ -789,6 +799,15 @@ class WelfareFund(models.Model):
         if open_origins:
             (due | open_origins.filtered(lambda l: l.account_id in due.account_id)).reconcile()
             due = due.filtered(lambda l: not l.reconciled)
+        advances = (
+            self.env["account.move"]
+            .sudo()
+            .search_count([("welfare_fund_id", "=", self.id), ("state", "=", "posted")], limit=1)
+        )
+        if not (due and advances):
+            return self.env["account.move"]
+        self._lock_advance()
+        currency = self.currency_id
         # Then, back to the advance, never more than the advance paid and has not had back.
         totals = self._advance_totals()
         room = totals.get("use", 0.0) + totals.get("credit_note", 0.0)

@@ -225,6 +225,15 @@ class TestWelfareAccounting(WelfareVoucherCommon):
         )
         self.assertBooksMatch()
 
+    def _reverse(self, moves, date):
+        """Odoo's own Reverse button on journal entries."""
+        wizard = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=moves.ids)
+            .create({"journal_id": moves.journal_id[:1].id, "date": date})
+        )
+        return wizard.refund_moves()
+
     def _recharge_one_service_voucher(self):
         voucher = self.issue(self.fund_c2, self.worker_a, 700.0)
         price = self.listing_nido._welfare_redeem_price(self.provider, self.cat_nido)
@@ -244,7 +253,7 @@ class TestWelfareAccounting(WelfareVoucherCommon):
         today = Date.today()
         with self.assertRaisesRegex(UserError, "register its payment first"):
             self.fund_c2._register_advance("receive", 1000.0, today)
-        register_employer_payment(self.env, self.employer_a, 1000.0)
+        payment = register_employer_payment(self.env, self.employer_a, 1000.0)
         wizard = self.env["welfare.fund.advance"].create(
             {"fund_id": self.fund_c2.id, "operation": "receive", "amount": 1000.0}
         )
@@ -266,14 +275,23 @@ class TestWelfareAccounting(WelfareVoucherCommon):
         self.assertEqual(note.move_type, "out_refund")
         self.assertAlmostEqual(note.amount_residual, 0.0)
         self.assertAlmostEqual(self.fund_c2.advance_balance, 1000.0)
-        # Reversed with Odoo's own button, an advance entry leaves the balance right.
-        reversal = (
-            self.env["account.move.reversal"]
-            .with_context(active_model="account.move", active_ids=received.ids)
-            .create({"journal_id": received.journal_id.id, "date": today})
+        # The payment that became the advance stays: the advance is reversed first.
+        with self.assertRaisesRegex(UserError, "is the advance of"), self.env.cr.savepoint():
+            payment.action_draft()
+        # A use whose credit note gave the money back cannot be reversed afterwards.
+        used = self.env["account.move"].search(
+            [("welfare_fund_id", "=", self.fund_c2.id), ("welfare_advance_operation", "=", "use")]
         )
-        reversal.refund_moves()
+        with self.assertRaisesRegex(UserError, "more than it holds or was given back"), self.env.cr.savepoint():
+            self._reverse(used, today)
+        # Never reversed at a later date (a draft reversal would escape the checks).
+        with self.assertRaisesRegex(UserError, "reversed on today's date or earlier"), self.env.cr.savepoint():
+            self._reverse(received, today + relativedelta(days=1))
+        # Reversed with Odoo's own button, an advance entry leaves the balance right,
+        # and the employer's payment is open again.
+        self._reverse(received, today)
         self.assertAlmostEqual(self.fund_c2.advance_balance, 0.0)
+        self.assertAlmostEqual(self.fund_c2._employer_open_credit(), 1000.0)
         # Never more given back than is left; nothing written when refused.
         with self.assertRaisesRegex(UserError, "left to give back"):
             self.fund_c2._register_advance("return", 1.0, today)
@@ -313,13 +331,8 @@ class TestWelfareAccounting(WelfareVoucherCommon):
         received = self.env["account.move"].search(
             [("welfare_fund_id", "=", self.fund_c2.id), ("welfare_advance_operation", "=", "receive")]
         )
-        reversal = (
-            self.env["account.move.reversal"]
-            .with_context(active_model="account.move", active_ids=received.ids)
-            .create({"journal_id": received.journal_id.id, "date": today})
-        )
         with self.assertRaisesRegex(UserError, "more than it holds"):
-            reversal.refund_moves()
+            self._reverse(received, today)
 
     def test_credit_note_settles_its_invoice_before_the_advance(self):
         """DPR 633/72 art. 26, docs/fiscal-model.md flows f and g: a credit note first
