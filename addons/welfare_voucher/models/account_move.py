@@ -84,6 +84,9 @@ class AccountMove(models.Model):
         funds = self.sudo().welfare_fund_id
         moves = self
         if funds:
+            if self.sudo().filtered(lambda m: not m.welfare_fund_id):
+                # Else the employer's payment could be unmatched with the advance's entry.
+                raise UserError(self.env._("Reverse the entries of an employer's advance on their own."))
             funds._lock_advance()
             moves = self.with_context(welfare_voucher_advance_reversal=True)
         reversals = super(AccountMove, moves)._reverse_moves(default_values_list=default_values_list, cancel=cancel)
@@ -104,7 +107,7 @@ class AccountMove(models.Model):
                     )
                 )
         funds._check_advance_consistent()
-        return reversals
+        return reversals.with_env(self.env)
 
     def button_cancel(self):
         self._welfare_check_advance_entries_kept()

@@ -278,6 +278,8 @@ class TestWelfareAccounting(WelfareVoucherCommon):
         # The payment that became the advance stays: the advance is reversed first.
         with self.assertRaisesRegex(UserError, "is the advance of"), self.env.cr.savepoint():
             payment.action_draft()
+        with self.assertRaisesRegex(UserError, "on their own"), self.env.cr.savepoint():
+            self._reverse(received | payment.move_id, today)
         # A use whose credit note gave the money back cannot be reversed afterwards.
         used = self.env["account.move"].search(
             [("welfare_fund_id", "=", self.fund_c2.id), ("welfare_advance_operation", "=", "use")]
