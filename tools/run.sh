@@ -13,7 +13,7 @@ mapfile -t ARGS < <(odoo_args)
 if ! db_exists "$DB"; then
     log "Creating database $DB with demo data and Italian (about 3 minutes)"
     # A database half installed would be reused next time: drop it if a step fails.
-    install_suite "$DB" --no-http --log-level warn || { dropdb --if-exists "$DB"; die "Installing $DB failed."; }
+    install_suite "$DB" --no-http --log-level warn || { drop_db "$DB"; die "Installing $DB failed."; }
     # Italian for every user, contact and website.
     "$VENV/bin/python" "$PROJECT_DIR/tools/set_italian.py" "${ARGS[@]}" -d "$DB" --log-level warn
 else

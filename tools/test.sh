@@ -15,9 +15,10 @@ command -v chromium >/dev/null || command -v chromium-browser >/dev/null \
     || die "Tours need Chromium: apt-get install chromium"
 mapfile -t ARGS < <(odoo_args)
 
-cleanup() { [ -n "${KEEP_DB:-}" ] || dropdb --if-exists "$DB" 2>/dev/null || true; }
+# The database and its files (Odoo keeps a filestore per database, about 70 MB here).
+cleanup() { [ -n "${KEEP_DB:-}" ] || drop_db "$DB"; }
 trap cleanup EXIT
-dropdb --if-exists "$DB" 2>/dev/null || true
+drop_db "$DB"
 
 log "1/2 Installing $ADDONS on $DB with --test-enable (log: $LOG)"
 set +e

@@ -25,8 +25,8 @@ mapfile -t ARGS < <(odoo_args)
 
 cleanup() {
     [ -n "${KEEP_DB:-}" ] && return
-    dropdb --if-exists "$BASE_DB" 2>/dev/null || true
-    dropdb --if-exists "$SUITE_DB" 2>/dev/null || true
+    drop_db "$BASE_DB"
+    drop_db "$SUITE_DB"
 }
 trap cleanup EXIT
 
