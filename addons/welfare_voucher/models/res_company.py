@@ -153,10 +153,11 @@ class ResCompany(models.Model):
             "operations_journal": company.welfare_operations_journal_id,
         }
 
-    def _welfare_post_entry(self, date, ref, lines):
+    def _welfare_post_entry(self, date, ref, lines, **values):
         """Post a journal entry in the "Welfare operations" journal.
 
-        ``lines``: (account, partner, amount, label), a positive amount is a debit."""
+        ``lines``: (account, partner, amount, label), a positive amount is a debit;
+        ``values``: more fields of the entry."""
         self.ensure_one()
         accounts = self._welfare_accounts()
         entry = (
@@ -169,6 +170,7 @@ class ResCompany(models.Model):
                     "date": date,
                     "company_id": self.id,
                     "ref": ref,
+                    **values,
                     "line_ids": [
                         Command.create(
                             {

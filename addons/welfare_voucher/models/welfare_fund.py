@@ -541,24 +541,31 @@ class WelfareFund(models.Model):
     # ------------------------------------------------------------------
     @api.depends("employer_id")
     def _compute_advance_balance(self):
-        funds = self._origin.filtered("id")
+        totals = self._origin.filtered("id")._advance_totals_by_fund()
+        for fund in self:
+            fund.advance_balance = fund.currency_id.round(-sum(totals.get(fund._origin, {}).values()))
+
+    def _advance_totals_by_fund(self):
+        """{fund: {operation: WLF05 balance}} of the funds' posted advance entries (a
+        reversal counts against the operation it reverses)."""
         totals = {}
         for move, balance in (
             self.env["account.move.line"]
             .sudo()
             ._read_group(
                 [
-                    ("move_id.welfare_fund_id", "in", funds.ids),
+                    ("move_id.welfare_fund_id", "in", self.ids),
                     ("parent_state", "=", "posted"),
-                    ("account_id", "in", funds.company_id.sudo().welfare_advance_account_id.ids),
+                    ("account_id", "in", self.company_id.sudo().welfare_advance_account_id.ids),
                 ],
                 ["move_id"],
                 ["balance:sum"],
             )
         ):
-            totals[move.welfare_fund_id] = totals.get(move.welfare_fund_id, 0.0) + balance
-        for fund in self:
-            fund.advance_balance = fund.currency_id.round(-totals.get(fund._origin, 0.0))
+            operations = totals.setdefault(move.welfare_fund_id, {})
+            operation = move.welfare_advance_operation
+            operations[operation] = operations.get(operation, 0.0) + balance
+        return totals
 
     def _lock_advance(self):
         """One advance operation or use at a time per fund. The row is written (a no-op
@@ -673,37 +680,16 @@ class WelfareFund(models.Model):
 
     def _advance_entry(self, operation, date, label, lines):
         """A posted entry of the fund's advance in the welfare operations journal, the
-        employer on every line, linked to the fund."""
+        employer on every line, linked to the fund. ``lines``: (account, amount)."""
         self.ensure_one()
-        accounts = self.company_id._welfare_accounts()
-        entry = (
-            self.env["account.move"]
-            .sudo()
-            .create(
-                {
-                    "move_type": "entry",
-                    "journal_id": accounts["operations_journal"].id,
-                    "date": date,
-                    "company_id": self.company_id.id,
-                    "ref": label,
-                    "welfare_fund_id": self.id,
-                    "welfare_advance_operation": operation,
-                    "line_ids": [
-                        Command.create(
-                            {
-                                "name": label,
-                                "account_id": account.id,
-                                "partner_id": self.employer_id.commercial_partner_id.id,
-                                "debit": amount if amount > 0 else 0.0,
-                                "credit": -amount if amount < 0 else 0.0,
-                            }
-                        )
-                        for account, amount in lines
-                    ],
-                }
-            )
+        employer = self.employer_id.commercial_partner_id
+        entry = self.company_id._welfare_post_entry(
+            date,
+            label,
+            [(account, employer, amount, label) for account, amount in lines],
+            welfare_fund_id=self.id,
+            welfare_advance_operation=operation,
         )
-        entry.action_post()
         self.invalidate_recordset(["advance_balance"])
         return entry
 
@@ -744,25 +730,9 @@ class WelfareFund(models.Model):
         return entry
 
     def _advance_totals(self):
-        """{operation: WLF05 balance} of the fund's posted advance entries (reversals
-        count against the operation they reverse)."""
+        """{operation: WLF05 balance} of this fund's posted advance entries."""
         self.ensure_one()
-        totals = {}
-        for move, balance in (
-            self.env["account.move.line"]
-            .sudo()
-            ._read_group(
-                [
-                    ("move_id.welfare_fund_id", "=", self.id),
-                    ("parent_state", "=", "posted"),
-                    ("account_id", "=", self.company_id.sudo().welfare_advance_account_id.id),
-                ],
-                ["move_id"],
-                ["balance:sum"],
-            )
-        ):
-            totals[move.welfare_advance_operation] = totals.get(move.welfare_advance_operation, 0.0) + balance
-        return totals
+        return self._advance_totals_by_fund().get(self, {})
 
     def _check_advance_consistent(self):
         """After a change to the advance entries: the fund never owes the employer less
@@ -799,17 +769,15 @@ class WelfareFund(models.Model):
         if open_origins:
             (due | open_origins.filtered(lambda l: l.account_id in due.account_id)).reconcile()
             due = due.filtered(lambda l: not l.reconciled)
-        advances = (
-            self.env["account.move"]
-            .sudo()
-            .search_count([("welfare_fund_id", "=", self.id), ("state", "=", "posted")], limit=1)
-        )
-        if not (due and advances):
+        if not due:
             return self.env["account.move"]
         self._lock_advance()
         currency = self.currency_id
-        # Then, back to the advance, never more than the advance paid and has not had back.
+        # Then, back to the advance (if the fund holds one), never more than the advance
+        # paid and has not had back.
         totals = self._advance_totals()
+        if not totals:
+            return self.env["account.move"]
         room = totals.get("use", 0.0) + totals.get("credit_note", 0.0)
         amount = currency.round(min(-sum(due.mapped("amount_residual")), room))
         if currency.compare_amounts(amount, 0) <= 0:
